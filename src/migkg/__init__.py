@@ -1,0 +1,3 @@
+"""migkg: a knowledge graph of international migration governance."""
+
+__version__ = "0.1.0"

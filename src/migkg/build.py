@@ -1,0 +1,65 @@
+"""The main job: load, validate, derive, and write dist/."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .atomic import staged_dir
+from .derive import derive
+from .errors import MigkgError
+from .project import PREFIXES, Project
+from .queries import QueryCatalog
+from .report import render_report
+from .store import KnowledgeGraph
+from .validate import Violation, validate
+
+GRAPH_OUTPUTS = {
+    "migkg.ttl": ox.RdfFormat.TURTLE,
+    "migkg.nt": ox.RdfFormat.N_TRIPLES,
+    "migkg.jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class BuildFailed(MigkgError):
+    """The graph does not validate; nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, violations: list[Violation]):
+        super().__init__(f"the graph has {len(violations)} violation(s); nothing was written to the output folder",
+                         hint="run 'migkg validate' for the list, fix the data, and build again")
+        self.violations = violations
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    triples: int
+    files: list[Path] = field(default_factory=list)
+    derived: dict[str, int] = field(default_factory=dict)
+
+
+def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: None) -> BuildResult:
+    step("loading ontology and graph")
+    kg = KnowledgeGraph.from_project(project)
+    step("validating (SHACL shapes and quality checks)")
+    violations = validate(kg, project)
+    if violations:
+        raise BuildFailed(violations)
+    step("deriving (queries/construct)")
+    derived = derive(kg, QueryCatalog(project))
+    step("writing graph files")
+    triples = kg.triples()
+    result = BuildResult(out=out, triples=len(triples), derived=derived)
+    with staged_dir(out) as stage:
+        for name, fmt in GRAPH_OUTPUTS.items():
+            prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
+            ox.serialize(triples, stage / name, format=fmt, prefixes=prefixes)
+        step("writing report")
+        (stage / "report.md").write_text(render_report(kg, project, [], derived, len(triples)), encoding="utf-8")
+        result.files = [out / p.name for p in sorted(stage.iterdir())]
+    return result

@@ -1,0 +1,161 @@
+"""The migkg command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from . import __version__
+from .build import BuildFailed, build as run_build
+from .derive import derive
+from .errors import MigkgError
+from .project import find_project
+from .queries import QueryCatalog
+from .results import FORMATS, Table, to_csv, to_json, to_markdown
+from .store import KnowledgeGraph
+from .validate import Violation, validate as run_validate
+
+app = typer.Typer(
+    name="migkg",
+    help="migkg: a knowledge graph of international migration governance. "
+         "Build the graph, validate data, and run research queries.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _fail(e: MigkgError) -> None:
+    err.print(f"error: {e.message}", style="bold red", highlight=False, markup=False)
+    if e.hint:
+        err.print(f"  hint: {e.hint}", highlight=False, markup=False)
+    raise typer.Exit(e.exit_code)
+
+
+def _print_violations(violations: list[Violation]) -> None:
+    for v in violations:
+        err.print(f"{v.location()}: [{v.rule}] {v.node}: {v.message}", highlight=False, markup=False)
+
+
+@app.command()
+def build(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the built graph and report into.")] = Path("dist"),
+) -> None:
+    """Load, validate and derive; write the merged graph (Turtle, N-Triples, JSON-LD) and report.md."""
+    try:
+        project = find_project()
+        with err.status("building") as status:
+            result = run_build(project, out_dir, step=lambda s: status.update(s))
+    except BuildFailed as e:
+        _print_violations(e.violations)
+        _fail(e)
+    except MigkgError as e:
+        _fail(e)
+    err.print(f"built {result.triples} triples into {out_dir}/", highlight=False)
+    for f in result.files:
+        out.print(str(f), highlight=False)
+
+
+@app.command()
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Data files to check together with the project graph. Default: the project's own files.")] = None,
+) -> None:
+    """Check data against the SHACL shapes and the quality checks. Exit 0 clean, 1 violations, 2 error."""
+    try:
+        project = find_project()
+        kg = KnowledgeGraph.from_project(project, extra=paths or [])
+        violations = run_validate(kg, project)
+    except MigkgError as e:
+        _fail(e)
+    if violations:
+        _print_violations(violations)
+        err.print(f"{len(violations)} violation(s)", style="bold red")
+        raise typer.Exit(1)
+    err.print("no violations", style="green")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A named query (see 'migkg queries') or a path to a .rq file.")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for more.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
+) -> None:
+    """Run a named research query, or any SPARQL file, on the project graph."""
+    try:
+        if fmt not in FORMATS:
+            raise MigkgError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
+        values = {}
+        for p in param or []:
+            key, sep, value = p.partition("=")
+            if not sep or not key:
+                raise MigkgError(f"--param '{p}' is not NAME=VALUE")
+            values[key.strip()] = value
+        project = find_project()
+        q = QueryCatalog(project).resolve(name)
+        bindings = q.bind(values)
+        kg = KnowledgeGraph.from_project(project)
+        derive(kg, QueryCatalog(project))
+        solutions = kg.query(q.text, bindings)
+        if not hasattr(solutions, "variables"):
+            raise MigkgError(f"query '{q.name}' is not a SELECT query", hint="named queries return tables")
+        table = Table.from_solutions(solutions)
+    except MigkgError as e:
+        _fail(e)
+    if fmt == "csv":
+        sys.stdout.write(to_csv(table))
+    elif fmt == "json":
+        sys.stdout.write(to_json(table))
+    elif fmt == "md":
+        sys.stdout.write(to_markdown(table))
+    else:
+        rt = RichTable(title=q.title or q.name, title_justify="left")
+        for c in table.columns:
+            rt.add_column(c, overflow="fold")
+        for r in table.rows:
+            rt.add_row(*r)
+        out.print(rt, markup=False, highlight=False)
+        err.print(f"{len(table.rows)} row(s)")
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the named research queries with their titles and parameters."""
+    try:
+        catalog = QueryCatalog(find_project())
+        rt = RichTable(title="Named research queries (queries/cq/)", title_justify="left")
+        rt.add_column("name", style="bold")
+        rt.add_column("title")
+        rt.add_column("parameters")
+        for q in catalog.research():
+            params = "\n".join(
+                f"{p.name} ({p.type}{', optional' if p.optional else ''}{', default ' + p.default if p.default else ''}) {p.doc}".strip()
+                for p in q.params
+            )
+            rt.add_row(q.name, q.title, params or "-")
+    except MigkgError as e:
+        _fail(e)
+    out.print(rt, markup=False, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"migkg {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    pass
+
+
+def main() -> None:
+    app()

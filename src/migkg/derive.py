@@ -1,0 +1,14 @@
+"""Derivations: the CONSTRUCT queries in queries/construct/, run in file-name order."""
+
+from __future__ import annotations
+
+from .queries import QueryCatalog
+from .store import KnowledgeGraph
+
+
+def derive(kg: KnowledgeGraph, catalog: QueryCatalog) -> dict[str, int]:
+    """Add every derivation's triples to the derived graph; return counts per derivation."""
+    counts = {}
+    for rule in catalog.constructs():
+        counts[rule.name] = kg.add_derived(list(kg.query(rule.text)))
+    return counts

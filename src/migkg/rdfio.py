@@ -1,0 +1,126 @@
+"""Reading RDF files safely, with errors that name the file, line and column."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import DataSyntaxError
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+}
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INT = re.compile(r"^[+-]?[0-9]+$")
+_NONNEG = re.compile(r"^\+?[0-9]+$")
+_DATE = re.compile(r"^(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?$")
+_YEAR = re.compile(r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$")
+# An entity whose value refers to another entity, or to an outside resource, is how
+# "billion laughs" and external-entity attacks start; plain string entities are fine.
+_RISKY_ENTITY = re.compile(r"<!ENTITY[^>]*(&|SYSTEM|PUBLIC)", re.IGNORECASE)
+
+
+def _valid_date(lexical: str) -> bool:
+    m = _DATE.match(lexical)
+    if not m:
+        return False
+    try:
+        date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return False
+    return True
+
+
+LEXICAL_CHECKS = {
+    XSD + "date": (_valid_date, "YYYY-MM-DD, a real calendar date"),
+    XSD + "gYear": (lambda s: bool(_YEAR.match(s)), "a year, YYYY"),
+    XSD + "integer": (lambda s: bool(_INT.match(s)), "an integer"),
+    XSD + "nonNegativeInteger": (lambda s: bool(_NONNEG.match(s)), "a non-negative integer"),
+    XSD + "boolean": (lambda s: s in {"true", "false", "1", "0"}, "true or false"),
+}
+
+
+@dataclass(frozen=True)
+class IllTypedLiteral:
+    file: Path
+    line: int | None
+    subject: str
+    predicate: str
+    lexical: str
+    datatype: str
+    expected: str
+
+    def message(self) -> str:
+        short = self.datatype.replace(XSD, "xsd:")
+        return f'"{self.lexical}"^^{short} is not a valid {short} (expected {self.expected})'
+
+
+def file_graph_iri(path: Path) -> ox.NamedNode:
+    """Each loaded file goes into a named graph of its own, so any node can be traced to its file."""
+    return ox.NamedNode(path.resolve().as_uri())
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise DataSyntaxError(f"{path}: unknown RDF file type '{path.suffix}'", hint=f"use one of {known}") from None
+
+
+def read_quads(path: Path) -> list[ox.Quad]:
+    """Parse one file into quads in the file's own named graph."""
+    fmt = rdf_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DataSyntaxError(f"{path}: cannot read file ({e.strerror})") from None
+    if fmt == ox.RdfFormat.RDF_XML and _RISKY_ENTITY.search(data.decode("utf-8", "replace")):
+        raise DataSyntaxError(
+            f"{path}: refused: the RDF/XML declares an entity that refers to other entities or outside resources",
+            hint="expand the entities or convert the file to Turtle first",
+        )
+    graph = file_graph_iri(path)
+    try:
+        triples = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), without_named_graphs=False)
+        return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in triples]
+    except SyntaxError as e:
+        where = f"{path}"
+        if e.lineno:
+            where += f":{e.lineno}:{e.offset}" if e.offset else f":{e.lineno}"
+        msg = str(e.msg if hasattr(e, "msg") and e.msg else e)
+        raise DataSyntaxError(f"{where}: syntax error: {msg}", hint="fix the RDF syntax at that position") from None
+    except ValueError as e:
+        raise DataSyntaxError(f"{path}: cannot parse: {e}") from None
+
+
+def ill_typed_literals(path: Path, quads: list[ox.Quad]) -> list[IllTypedLiteral]:
+    """Literals whose text does not fit their datatype (rdflib would only log a warning)."""
+    found = []
+    lines: list[str] | None = None
+    for q in quads:
+        o = q.object
+        if not isinstance(o, ox.Literal):
+            continue
+        check = LEXICAL_CHECKS.get(o.datatype.value)
+        if check is None or check[0](o.value):
+            continue
+        if lines is None:
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        needle = f'"{o.value}"'
+        line = next((i for i, text in enumerate(lines, 1) if needle in text), None)
+        found.append(
+            IllTypedLiteral(path, line, q.subject.value, q.predicate.value, o.value, o.datatype.value, check[1])
+        )
+    return found

@@ -1,0 +1,103 @@
+"""The embedded store: ontology and graph files loaded into pyoxigraph, one named graph per file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from .errors import QueryError
+from .project import Project
+from .rdfio import IllTypedLiteral, file_graph_iri, ill_typed_literals, read_quads
+from .sparql_safety import check_outbound
+
+DERIVED_GRAPH = ox.NamedNode("https://w3id.org/migkg/graph/derived")
+
+
+class KnowledgeGraph:
+    """An in-memory pyoxigraph store that remembers which file each triple came from."""
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.files: dict[str, Path] = {}  # named-graph IRI -> file
+        self.ill_typed: list[IllTypedLiteral] = []
+
+    # --- loading -----------------------------------------------------------
+
+    def load_file(self, path: Path) -> int:
+        quads = read_quads(path)
+        self.ill_typed += ill_typed_literals(path, quads)
+        self.files[file_graph_iri(path).value] = path
+        self.store.extend(quads)
+        return len(quads)
+
+    def load_files(self, paths: Iterable[Path]) -> int:
+        return sum(self.load_file(p) for p in paths)
+
+    @classmethod
+    def from_project(cls, project: Project, extra: Iterable[Path] = ()) -> "KnowledgeGraph":
+        kg = cls()
+        kg.load_files(project.ontology_files())
+        kg.load_files(project.graph_files())
+        kg.load_files(extra)
+        return kg
+
+    # --- querying ----------------------------------------------------------
+
+    def query(self, text: str, bindings: Mapping[str, ox.Term] | None = None, allow_outbound: bool = False):
+        """Run SPARQL over the union of all loaded files; parameters are bound, never pasted."""
+        check_outbound(text, allow=allow_outbound)
+        subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self.store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
+        except SyntaxError as e:
+            raise QueryError(f"the query is not valid SPARQL: {e}") from None
+        except OSError as e:
+            raise QueryError(f"the query failed: {e}") from None
+
+    def add_derived(self, triples: Iterable[ox.Triple]) -> int:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in triples]
+        self.store.extend(quads)
+        return len(quads)
+
+    def files_of(self, node: str) -> list[Path]:
+        """The files in which a node appears as a subject."""
+        subject = ox.BlankNode(node[2:]) if node.startswith("_:") else ox.NamedNode(node)
+        graphs = {q.graph_name.value for q in self.store.quads_for_pattern(subject, None, None, None)
+                  if isinstance(q.graph_name, ox.NamedNode)}
+        return sorted(self.files[g] for g in graphs if g in self.files)
+
+    # --- exporting ---------------------------------------------------------
+
+    def triples(self) -> list[ox.Triple]:
+        """All distinct triples, in a stable order, with blank nodes canonically labelled."""
+        ds = ox.Dataset(ox.Quad(q.subject, q.predicate, q.object) for q in self.store)
+        ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in ds}
+        return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+    def __len__(self) -> int:
+        return len(self.triples())
+
+    def to_rdflib(self, graphs: Iterable[Path] | None = None) -> rdflib.Graph:
+        """An rdflib copy, for the tools built on rdflib (pySHACL, serialisers)."""
+        g = rdflib.Graph()
+        wanted = None if graphs is None else {file_graph_iri(p) for p in graphs}
+        for q in self.store:
+            if wanted is None or q.graph_name in wanted:
+                g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return g
+
+
+def to_rdflib(term: ox.Term) -> rdflib.term.Node:
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")

@@ -1,0 +1,89 @@
+"""Validation: SHACL shapes, plus the quality checks in queries/qc/*-violation.rq."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+import pyshacl
+import rdflib
+from rdflib.namespace import SH
+
+from .project import Project
+from .queries import QueryCatalog
+from .store import KnowledgeGraph
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str  # a SHACL shape, a qc query's name, or "ill-typed-literal"
+    node: str
+    message: str
+    file: Path | None = None
+    line: int | None = None
+
+    def location(self) -> str:
+        if self.file is None:
+            return "-"
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+def _term_str(t: rdflib.term.Node | ox.Term | None) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return t.value
+    return str(t)
+
+
+def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
+    data = kg.to_rdflib()
+    shapes = rdflib.Graph().parse(shapes_file)
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
+    )
+    if conforms:
+        return []
+    already = {(lit.subject, lit.lexical) for lit in kg.ill_typed}
+    found = []
+    for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        node = _term_str(report.value(result, SH.focusNode))
+        value = report.value(result, SH.value)
+        if isinstance(value, rdflib.Literal) and (node, str(value)) in already:
+            continue  # reported once, with its line, as an ill-typed literal
+        path = report.value(result, SH.resultPath)
+        message = str(report.value(result, SH.resultMessage) or "shape violated")
+        if path is not None and isinstance(path, rdflib.URIRef):
+            message = f"{data.namespace_manager.normalizeUri(path)}: {message}"
+        shape = report.value(result, SH.sourceShape)
+        rule = data.namespace_manager.normalizeUri(shape) if isinstance(shape, rdflib.URIRef) else "shacl"
+        files = kg.files_of(node) if node else []
+        found.append(Violation(f"shacl {rule}", node, message, files[0] if files else None))
+    return found
+
+
+def check_violations(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[Violation]:
+    """Run every qc query; each row it returns is a violation (columns ?node and ?message)."""
+    found = []
+    for check in catalog.checks():
+        rule = check.name.removesuffix("-violation")
+        for row in kg.query(check.text):
+            node = _term_str(row["node"])
+            message = _term_str(row["message"]) or check.title
+            files = kg.files_of(node) if node else []
+            found.append(Violation(rule, node, message, files[0] if files else None))
+    return found
+
+
+def literal_violations(kg: KnowledgeGraph) -> list[Violation]:
+    return [Violation("ill-typed-literal", lit.subject, lit.message(), lit.file, lit.line) for lit in kg.ill_typed]
+
+
+def validate(kg: KnowledgeGraph, project: Project) -> list[Violation]:
+    """All violations, sorted by rule, file and node so reports are stable."""
+    found = literal_violations(kg) + shacl_violations(kg, project.shapes_file) + check_violations(kg, QueryCatalog(project))
+    unique = {(v.rule, v.node, v.message): v for v in found}
+    return sorted(unique.values(), key=lambda v: (v.rule, str(v.file or ""), v.node, v.message))

@@ -1,0 +1,42 @@
+"""Every quality rule in queries/qc/ fires on its bad example and stays quiet on its good one."""
+
+from __future__ import annotations
+
+import pytest
+
+from migkg.queries import QueryCatalog
+
+from conftest import FIXTURES, PROJECT, kg_with
+
+CHECKS = QueryCatalog(PROJECT).checks()
+
+
+def test_every_rule_has_examples():
+    names = {c.name.removesuffix("-violation") for c in CHECKS}
+    assert names, "no quality checks found"
+    missing = [n for n in names if not (FIXTURES / "qc" / n / "bad.ttl").is_file()
+               or not (FIXTURES / "qc" / n / "good.ttl").is_file()]
+    assert not missing, f"rules without a bad and a good example: {missing}"
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.name)
+def test_rule_fires_on_bad_example(check):
+    kg = kg_with(FIXTURES / "qc" / check.name.removesuffix("-violation") / "bad.ttl")
+    rows = list(kg.query(check.text))
+    assert rows, f"{check.name} did not fire on its bad example"
+    for row in rows:
+        assert row["node"].value.startswith("https://w3id.org/migkg/id/test/")
+        assert row["message"].value
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.name)
+def test_rule_quiet_on_good_example(check):
+    kg = kg_with(FIXTURES / "qc" / check.name.removesuffix("-violation") / "good.ttl")
+    rows = [(r["node"].value, r["message"].value) for r in kg.query(check.text)]
+    assert rows == []
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.name)
+def test_rule_quiet_on_project_graph(check, project_kg):
+    rows = [(r["node"].value, r["message"].value) for r in project_kg.query(check.text)]
+    assert rows == []
