@@ -14,8 +14,11 @@ CHECKS = QueryCatalog(PROJECT).checks()
 def test_every_rule_has_examples():
     names = {c.name.removesuffix("-violation") for c in CHECKS}
     assert names, "no quality checks found"
-    missing = [n for n in names if not (FIXTURES / "qc" / n / "bad.ttl").is_file()
-               or not (FIXTURES / "qc" / n / "good.ttl").is_file()]
+    missing = [
+        n
+        for n in names
+        if not (FIXTURES / "qc" / n / "bad.ttl").is_file() or not (FIXTURES / "qc" / n / "good.ttl").is_file()
+    ]
     assert not missing, f"rules without a bad and a good example: {missing}"
 
 

@@ -15,8 +15,9 @@ def _check_writable(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise OutputError(f"cannot create output folder {folder}: {e.strerror}",
-                          hint="choose another folder with --out") from None
+        raise OutputError(
+            f"cannot create output folder {folder}: {e.strerror}", hint="choose another folder with --out"
+        ) from None
     if not folder.is_dir() or not os.access(folder, os.W_OK):
         raise OutputError(f"cannot write to output folder {folder}", hint="choose another folder with --out")
 

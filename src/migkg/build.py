@@ -30,8 +30,10 @@ class BuildFailed(MigkgError):
     exit_code = 1
 
     def __init__(self, violations: list[Violation]):
-        super().__init__(f"the graph has {len(violations)} violation(s); nothing was written to the output folder",
-                         hint="run 'migkg validate' for the list, fix the data, and build again")
+        super().__init__(
+            f"the graph has {len(violations)} violation(s); nothing was written to the output folder",
+            hint="run 'migkg validate' for the list, fix the data, and build again",
+        )
         self.violations = violations
 
 

@@ -23,7 +23,7 @@ from .validate import Violation, validate as run_validate
 app = typer.Typer(
     name="migkg",
     help="migkg: a knowledge graph of international migration governance. "
-         "Build the graph, validate data, and run research queries.",
+    "Build the graph, validate data, and run research queries.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -46,7 +46,9 @@ def _print_violations(violations: list[Violation]) -> None:
 
 @app.command()
 def build(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the built graph and report into.")] = Path("dist"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the built graph and report into.")] = Path(
+        "dist"
+    ),
 ) -> None:
     """Load, validate and derive; write the merged graph (Turtle, N-Triples, JSON-LD) and report.md."""
     try:
@@ -65,7 +67,10 @@ def build(
 
 @app.command()
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Data files to check together with the project graph. Default: the project's own files.")] = None,
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Data files to check together with the project graph. Default: the project's own files."),
+    ] = None,
 ) -> None:
     """Check data against the SHACL shapes and the quality checks. Exit 0 clean, 1 violations, 2 error."""
     try:
@@ -84,7 +89,9 @@ def validate(
 @app.command()
 def query(
     name: Annotated[str, typer.Argument(help="A named query (see 'migkg queries') or a path to a .rq file.")],
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for more.")] = None,
+    param: Annotated[
+        Optional[list[str]], typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for more.")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
 ) -> None:
     """Run a named research query, or any SPARQL file, on the project graph."""
@@ -152,7 +159,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     pass
 

@@ -15,25 +15,32 @@ from .project import ID_NS, Project
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>(?:\s+(?:optional|default=\S+))*)\s*(?:\|\s*(?P<doc>.*))?$")
+_PARAM = re.compile(
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>(?:\s+(?:optional|default=\S+))*)\s*(?:\|\s*(?P<doc>.*))?$"
+)
 
-def _state(v: str) -> ox.Term:
+
+def _iso3_code(v: str) -> str:
     code = v.strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise ValueError("expected an ISO 3166 alpha-3 code such as AUS")
-    return ox.NamedNode(f"{ID_NS}state/{code}")
+    return code
 
-def _instrument(v: str) -> ox.Term:
+
+def _mtdsg_code(v: str) -> str:
     if not re.fullmatch(r"[IVXL]+-[0-9]+(-[a-z])?", v.strip()):
         raise ValueError("expected an MTDSG number such as V-2 or XVIII-12-b")
-    return ox.NamedNode(f"{ID_NS}instrument/{v.strip()}")
+    return v.strip()
+
 
 def _slug(kind: str):
     def convert(v: str) -> ox.Term:
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", v.strip()):
             raise ValueError(f"expected a {kind} key such as bali-process")
         return ox.NamedNode(f"{ID_NS}{kind}/{v.strip()}")
+
     return convert
+
 
 def _date(v: str) -> ox.Term:
     date.fromisoformat(v.strip())  # raises ValueError with a clear reason
@@ -41,13 +48,16 @@ def _date(v: str) -> ox.Term:
         raise ValueError("expected YYYY-MM-DD")
     return ox.Literal(v.strip(), datatype=ox.NamedNode(XSD + "date"))
 
+
 def _integer(v: str) -> ox.Term:
     return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD + "integer"))
+
 
 def _iri(v: str) -> ox.Term:
     if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+", v):
         raise ValueError("expected an absolute IRI")
     return ox.NamedNode(v)
+
 
 PARAM_TYPES = {
     "string": lambda v: ox.Literal(v),
@@ -62,6 +72,7 @@ PARAM_TYPES = {
     "arrangement": _slug("arrangement"),
 }
 
+
 @dataclass(frozen=True)
 class Param:
     name: str
@@ -69,6 +80,7 @@ class Param:
     optional: bool = False
     default: str | None = None
     doc: str = ""
+
 
 @dataclass
 class NamedQuery:
@@ -102,6 +114,7 @@ class NamedQuery:
                 raise QueryError(f"--param {p.name}={raw!r}: {e}", hint=p.doc or None) from None
         return bound
 
+
 def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
     try:
         text = path.read_text(encoding="utf-8")
@@ -128,6 +141,7 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
         else:
             q.description = (q.description + " " + value.strip()).strip()
     return q
+
 
 class QueryCatalog:
     """The project's query folders: cq/ research questions, qc/ checks, construct/ derivations."""

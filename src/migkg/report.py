@@ -14,8 +14,9 @@ def report_table(kg: KnowledgeGraph, project: Project, name: str) -> Table:
     return Table.from_solutions(kg.query(q.text))
 
 
-def render_report(kg: KnowledgeGraph, project: Project, violations: list[Violation],
-                  derived: dict[str, int], triple_count: int) -> str:
+def render_report(
+    kg: KnowledgeGraph, project: Project, violations: list[Violation], derived: dict[str, int], triple_count: int
+) -> str:
     classes = report_table(kg, project, "class-counts")
     classes.columns = ["class", "label", "count"]
     parts = [

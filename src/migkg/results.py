@@ -49,7 +49,6 @@ def _md_escape(s: str) -> str:
 
 
 def to_markdown(t: Table) -> str:
-    lines = ["| " + " | ".join(_md_escape(c) for c in t.columns) + " |",
-             "|" + "|".join("---" for _ in t.columns) + "|"]
+    lines = ["| " + " | ".join(_md_escape(c) for c in t.columns) + " |", "|" + "|".join("---" for _ in t.columns) + "|"]
     lines += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in t.rows]
     return "\n".join(lines) + "\n"

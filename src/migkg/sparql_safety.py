@@ -13,15 +13,13 @@ from collections.abc import Iterable
 from .errors import OutboundRequestRefused, QueryError
 
 _TOKEN = re.compile(
-    r'(?P<comment>\#[^\n]*)'
+    r"(?P<comment>\#[^\n]*)"
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
     r'|(?P<iri><[^<>"{}|^`\\\s]*>)',
     re.DOTALL,
 )
-_SERVICE = re.compile(r'(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(<[^>]*>|[\w-]*:[\w-]*|[?$]\w+)', re.IGNORECASE)
-_UPDATE = re.compile(
-    r'(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b(?!\s*\()', re.IGNORECASE
-)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(<[^>]*>|[\w-]*:[\w-]*|[?$]\w+)", re.IGNORECASE)
+_UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b(?!\s*\()", re.IGNORECASE)
 
 
 def _blank_out(text: str) -> tuple[str, list[str]]:

@@ -13,6 +13,7 @@ from .project import Project
 from .rdfio import IllTypedLiteral, file_graph_iri, ill_typed_literals, read_quads
 from .sparql_safety import check_outbound
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 DERIVED_GRAPH = ox.NamedNode("https://w3id.org/migkg/graph/derived")
 
 
@@ -65,8 +66,11 @@ class KnowledgeGraph:
     def files_of(self, node: str) -> list[Path]:
         """The files in which a node appears as a subject."""
         subject = ox.BlankNode(node[2:]) if node.startswith("_:") else ox.NamedNode(node)
-        graphs = {q.graph_name.value for q in self.store.quads_for_pattern(subject, None, None, None)
-                  if isinstance(q.graph_name, ox.NamedNode)}
+        graphs = {
+            q.graph_name.value
+            for q in self.store.quads_for_pattern(subject, None, None, None)
+            if isinstance(q.graph_name, ox.NamedNode)
+        }
         return sorted(self.files[g] for g in graphs if g in self.files)
 
     # --- exporting ---------------------------------------------------------
@@ -99,5 +103,7 @@ def to_rdflib(term: ox.Term) -> rdflib.term.Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return rdflib.Literal(term.value, lang=term.language)
+        if term.datatype.value == XSD_STRING:  # rdflib compares plain and xsd:string literals as different
+            return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")

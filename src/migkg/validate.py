@@ -8,9 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pyshacl
 import rdflib
+from pyshacl.errors import ShapeLoadError
 from rdflib.namespace import SH
 
-from .project import Project
+from .errors import MigkgError
+from .project import PREFIXES, Project
 from .queries import QueryCatalog
 from .store import KnowledgeGraph
 
@@ -39,10 +41,15 @@ def _term_str(t: rdflib.term.Node | ox.Term | None) -> str:
 
 def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
     data = kg.to_rdflib()
+    for prefix, ns in PREFIXES.items():
+        data.bind(prefix, ns, replace=True)
     shapes = rdflib.Graph().parse(shapes_file)
-    conforms, report, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
-    )
+    try:
+        conforms, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True
+        )
+    except ShapeLoadError as e:
+        raise MigkgError(f"{shapes_file}: the SHACL shapes cannot be used: {e.args[0] if e.args else e}") from None
     if conforms:
         return []
     already = {(lit.subject, lit.lexical) for lit in kg.ill_typed}
@@ -58,10 +65,10 @@ def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
         message = str(report.value(result, SH.resultMessage) or "shape violated")
         if path is not None and isinstance(path, rdflib.URIRef):
             message = f"{data.namespace_manager.normalizeUri(path)}: {message}"
-        shape = report.value(result, SH.sourceShape)
-        rule = data.namespace_manager.normalizeUri(shape) if isinstance(shape, rdflib.URIRef) else "shacl"
+        component = str(report.value(result, SH.sourceConstraintComponent) or "")
+        rule = "shacl " + component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
         files = kg.files_of(node) if node else []
-        found.append(Violation(f"shacl {rule}", node, message, files[0] if files else None))
+        found.append(Violation(rule, node, message, files[0] if files else None))
     return found
 
 
@@ -84,6 +91,8 @@ def literal_violations(kg: KnowledgeGraph) -> list[Violation]:
 
 def validate(kg: KnowledgeGraph, project: Project) -> list[Violation]:
     """All violations, sorted by rule, file and node so reports are stable."""
-    found = literal_violations(kg) + shacl_violations(kg, project.shapes_file) + check_violations(kg, QueryCatalog(project))
+    found = (
+        literal_violations(kg) + shacl_violations(kg, project.shapes_file) + check_violations(kg, QueryCatalog(project))
+    )
     unique = {(v.rule, v.node, v.message): v for v in found}
     return sorted(unique.values(), key=lambda v: (v.rule, str(v.file or ""), v.node, v.message))

@@ -1,0 +1,48 @@
+"""Each named research query, run on a small fixture graph, returns exactly its expected table.
+
+Layout: tests/fixtures/cq/<query>/<case>/ holds params.json (optional), input.ttl (optional,
+added to the shared world/base.ttl) and expected.csv.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from migkg.derive import derive
+from migkg.queries import QueryCatalog
+from migkg.results import Table, to_csv
+
+from conftest import FIXTURES, PROJECT, kg_with
+
+CATALOG = QueryCatalog(PROJECT)
+CASES = sorted(p for p in (FIXTURES / "cq").glob("*/*") if p.parent.name != "world")
+
+
+def run_case(case):
+    files = [FIXTURES / "cq" / "world" / "base.ttl"] + sorted(case.glob("*.ttl"))
+    kg = kg_with(*files)
+    derive(kg, CATALOG)
+    query = CATALOG.resolve(case.parent.name)
+    params = json.loads((case / "params.json").read_text()) if (case / "params.json").exists() else {}
+    return to_csv(Table.from_solutions(kg.query(query.text, query.bind(params))))
+
+
+def test_every_research_query_has_a_case():
+    tested = {c.parent.name for c in CASES}
+    untested = [q.name for q in CATALOG.research() if q.name not in tested]
+    assert not untested, f"research queries without a fixture case: {untested}"
+
+
+def test_every_query_declares_title_and_binds_only_its_own_variables():
+    for q in CATALOG.research():
+        assert q.title and q.description, q.name
+        for p in q.params:
+            assert f"?{p.name}" in q.text, f"{q.name}: parameter {p.name} is not a variable of the query"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
+def test_query_case(case):
+    expected = (case / "expected.csv").read_text(encoding="utf-8")
+    assert run_case(case) == expected
