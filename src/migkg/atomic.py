@@ -11,7 +11,8 @@ from pathlib import Path
 from .errors import OutputError
 
 
-def _check_writable(folder: Path) -> None:
+def check_writable(folder: Path) -> None:
+    """Create the folder if needed; fail early, with a clear message, if it cannot be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -25,7 +26,7 @@ def _check_writable(folder: Path) -> None:
 @contextmanager
 def staged_dir(target: Path):
     """Yield a temporary folder beside `target`; on success move each file into `target`."""
-    _check_writable(target)
+    check_writable(target)
     stage = Path(tempfile.mkdtemp(prefix=".migkg-", dir=target))
     try:
         yield stage
@@ -39,7 +40,7 @@ def staged_dir(target: Path):
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    _check_writable(path.parent)
+    check_writable(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:

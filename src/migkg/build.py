@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .atomic import staged_dir
+from .atomic import check_writable, staged_dir
 from .derive import derive
 from .errors import MigkgError
 from .project import PREFIXES, Project
@@ -46,6 +46,7 @@ class BuildResult:
 
 
 def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: None) -> BuildResult:
+    check_writable(out)
     step("loading ontology and graph")
     kg = KnowledgeGraph.from_project(project)
     step("validating (SHACL shapes and quality checks)")

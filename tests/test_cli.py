@@ -1,0 +1,189 @@
+"""The command line as a user meets it: a separate process, real files, exit codes and messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_cli
+
+BAD = FIXTURES / "bad-input"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    r = run_cli("build", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_build_writes_graph_and_report(built):
+    names = sorted(p.name for p in built.iterdir())
+    assert names == ["migkg.jsonld", "migkg.nt", "migkg.ttl", "report.md"]
+    report = (built / "report.md").read_text(encoding="utf-8")
+    assert "## Resources per class" in report and "No violations" in report
+    assert "2013-07-06" in report  # the as-of date of the 1951 Convention's status table
+
+
+def test_build_is_byte_identical_across_runs(built, tmp_path):
+    r = run_cli("build", "--out", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld", "report.md"):
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_built_graph_parses_in_every_format(built):
+    import rdflib
+
+    counts = {name: len(rdflib.Graph().parse(built / name)) for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld")}
+    assert len(set(counts.values())) == 1, counts
+    assert counts["migkg.nt"] == len((built / "migkg.nt").read_text().splitlines())
+
+
+def test_participation_csv(project_kg):
+    r = run_cli("query", "participation", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0] == ["iso3", "instrument", "action", "date", "source"]
+    actions = [row for row in rows[1:]]
+    n_actions = len(list(project_kg.query("SELECT ?a WHERE { ?a a <https://w3id.org/migkg/ontology#TreatyAction> }")))
+    assert len(actions) == n_actions > 0
+    allowed = {"signature", "ratification", "acceptance", "approval", "accession", "succession", "denunciation"}
+    for iso3, instrument, action, date, source in actions:
+        assert action in allowed
+        assert len(date) == 10 and date[4] == "-" and date[7] == "-"
+        assert source.startswith("http")
+    # A real row of the UNTC snapshot: China acceded to the 1951 Convention on 24 Sep 1982.
+    assert ["CHN", "V-2", "accession", "1982-09-24"] in [row[:4] for row in actions]
+
+
+def test_query_formats_and_params():
+    r = run_cli("query", "participation", "--param", "iso3=usa", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    import json
+
+    rows = json.loads(r.stdout)
+    assert rows and {row["iso3"] for row in rows} == {"USA"}
+    md = run_cli("query", "participation", "-p", "instrument=V-5", "--format", "md")
+    assert md.stdout.startswith("| iso3 | instrument | action | date | source |")
+    table = run_cli("query", "participation", "-p", "iso3=CHN")
+    assert table.returncode == 0 and "V-2" in table.stdout
+
+
+def test_queries_lists_names_titles_and_params():
+    r = run_cli("queries")
+    assert r.returncode == 0, r.stderr
+    for name in ("participation", "parties-as-of", "forum-members", "arrangements", "transfers"):
+        assert name in r.stdout
+    assert "instrument (mtdsg" in r.stdout
+
+
+def test_validate_clean_project():
+    r = run_cli("validate")
+    assert r.returncode == 0, r.stderr
+    assert "no violations" in r.stderr
+
+
+# --- bad input: one clear message, a non-zero exit, no traceback --------------------------
+
+
+def assert_clean_error(r, code: int, *needles: str):
+    assert r.returncode == code, (r.returncode, r.stdout, r.stderr)
+    assert "Traceback" not in r.stderr
+    for n in needles:
+        assert n in r.stderr, f"{n!r} not in {r.stderr!r}"
+
+
+def test_turtle_syntax_error_names_file_line_and_column():
+    f = BAD / "syntax-error.ttl"
+    r = run_cli("validate", str(f))
+    assert_clean_error(r, 2, f"{f}:5:1", "syntax error", "dot is expected")
+
+
+def test_ill_typed_date_is_a_violation_with_file_and_line():
+    f = BAD / "bad-date.ttl"
+    r = run_cli("validate", str(f))
+    assert_clean_error(r, 1, f"{f}:7", '"2025-13-45"^^xsd:date is not a valid xsd:date')
+
+
+def test_unknown_class_and_property_are_violations():
+    f = BAD / "undeclared-terms.ttl"
+    r = run_cli("validate", str(f))
+    assert_clean_error(r, 1, "migkg#Country", "migkg#ratifiedBy", str(f))
+
+
+def test_shape_violation_names_node_and_path():
+    f = BAD / "action-without-actor.ttl"
+    r = run_cli("validate", str(f))
+    assert_clean_error(r, 1, "https://w3id.org/migkg/id/action/V-2/XXX", "migkg:actor")
+
+
+def test_missing_file_is_an_error():
+    r = run_cli("validate", "no/such/file.ttl")
+    assert_clean_error(r, 2, "no/such/file.ttl", "cannot read")
+
+
+def test_unknown_param():
+    r = run_cli("query", "participation", "--param", "country=AUS")
+    assert_clean_error(r, 2, "no parameter country", "iso3, instrument")
+
+
+def test_badly_typed_param():
+    r = run_cli("query", "parties-as-of", "-p", "instrument=V-2", "-p", "date=2025-13-45")
+    assert_clean_error(r, 2, "--param date=")
+
+
+def test_unknown_query_name_suggests_close_names():
+    r = run_cli("query", "participaton")
+    assert_clean_error(r, 2, "unknown query 'participaton'", "participation")
+
+
+def test_service_in_a_user_query_is_refused(tmp_path):
+    q = tmp_path / "reach-out.rq"
+    q.write_text("SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }")
+    r = run_cli("query", str(q))
+    assert_clean_error(r, 2, "refused", "SERVICE file:///etc/passwd")
+
+
+def test_rdfxml_with_nested_entities_is_refused():
+    f = BAD / "entities.rdf"
+    r = run_cli("validate", str(f))
+    assert_clean_error(r, 2, str(f), "refused")
+
+
+def test_unwritable_output_folder(tmp_path):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    r = run_cli("build", "--out", str(blocker / "dist"))
+    assert_clean_error(r, 2, "cannot create output folder")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to read-only folders")
+def test_read_only_output_folder(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        r = run_cli("build", "--out", str(ro))
+        assert_clean_error(r, 2, "cannot write")
+    finally:
+        ro.chmod(0o700)
+
+
+def test_failed_build_leaves_previous_output_untouched(built, tmp_path):
+    """A build that fails validation writes nothing: the previous dist/ stays as it was."""
+    home = tmp_path / "checkout"
+    shutil.copytree(ROOT, home, ignore=shutil.ignore_patterns(".git", ".venv", "dist", "tests", "*.egg-info"))
+    out = tmp_path / "dist"
+    shutil.copytree(built, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    shutil.copy(BAD / "bad-date.ttl", home / "graph" / "zz-bad.ttl")
+    r = run_cli("build", "--out", str(out), env={"MIGKG_HOME": str(home)})
+    assert_clean_error(r, 1, "nothing was written", "zz-bad.ttl:7")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before

@@ -1,0 +1,58 @@
+"""Derived facts come from the events by rule: party status since a consent, ended by a denunciation."""
+
+from __future__ import annotations
+
+from migkg.derive import derive
+from migkg.queries import QueryCatalog
+from migkg.store import KnowledgeGraph
+
+from conftest import FIXTURES, PROJECT, kg_with
+
+MIGKG = "https://w3id.org/migkg/ontology#"
+STATE = "https://w3id.org/migkg/id/state/"
+
+
+def party_rows(kg):
+    q = f"""SELECT ?actor ?treaty ?since ?until WHERE {{
+      ?actor <{MIGKG}hasPartyStatus> ?s . ?s <{MIGKG}treaty> ?treaty ; <{MIGKG}since> ?since .
+      OPTIONAL {{ ?s <{MIGKG}until> ?until }} }}"""
+    return sorted(
+        (r["actor"].value.rsplit("/", 1)[-1], r["treaty"].value.rsplit("/", 1)[-1], r["since"].value,
+         r["until"].value if r["until"] else None)
+        for r in kg.query(q)
+    )
+
+
+def current_parties(kg):
+    q = f"SELECT ?a ?t WHERE {{ ?a <{MIGKG}partyTo> ?t }}"
+    return sorted((r["a"].value.rsplit("/", 1)[-1], r["t"].value.rsplit("/", 1)[-1]) for r in kg.query(q))
+
+
+def test_party_status_follows_consents_and_denunciations():
+    kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
+    counts = derive(kg, QueryCatalog(PROJECT))
+    assert counts["10-party-status"] > 0
+    assert party_rows(kg) == [
+        ("AAA", "V-99", "1992-03-15", None),
+        ("BBB", "V-99", "1994-07-01", "2001-01-10"),  # acceded, then denounced
+        ("BBB", "V-99", "2010-02-02", None),  # acceded again
+        ("CCC", "V-98", "1996-04-04", None),
+        ("org", "V-98", "1999-09-09", None),
+    ]
+    # Signatures alone (CCC on V-99) never make a party.
+    assert current_parties(kg) == [("AAA", "V-99"), ("BBB", "V-99"), ("CCC", "V-98"), ("org", "V-98")]
+
+
+def test_no_party_status_is_entered_by_hand(project_kg):
+    """partyTo and PartyStatus exist only in the derived graph, never in a graph file."""
+    q = f"""SELECT ?s WHERE {{ {{ ?s <{MIGKG}partyTo> ?o }} UNION {{ ?s a <{MIGKG}PartyStatus> }}
+                                UNION {{ ?s <{MIGKG}hasPartyStatus> ?o }} }}"""
+    assert list(project_kg.query(q)) == []
+
+
+def test_project_party_status_matches_snapshot():
+    kg = KnowledgeGraph.from_project(PROJECT)
+    derive(kg, QueryCatalog(PROJECT))
+    parties = current_parties(kg)
+    # The United States acceded to the 1967 Protocol but is not party to the 1951 Convention.
+    assert ("USA", "V-5") in parties and ("USA", "V-2") not in parties
