@@ -17,8 +17,12 @@ def party_rows(kg):
       ?actor <{MIGKG}hasPartyStatus> ?s . ?s <{MIGKG}treaty> ?treaty ; <{MIGKG}since> ?since .
       OPTIONAL {{ ?s <{MIGKG}until> ?until }} }}"""
     return sorted(
-        (r["actor"].value.rsplit("/", 1)[-1], r["treaty"].value.rsplit("/", 1)[-1], r["since"].value,
-         r["until"].value if r["until"] else None)
+        (
+            r["actor"].value.rsplit("/", 1)[-1],
+            r["treaty"].value.rsplit("/", 1)[-1],
+            r["since"].value,
+            r["until"].value if r["until"] else None,
+        )
         for r in kg.query(q)
     )
 

@@ -151,6 +151,54 @@ def list_queries() -> None:
     out.print(rt, markup=False, highlight=False)
 
 
+import_app = typer.Typer(
+    help="Import public reference tables into the project's graph files (marked GENERATED).", no_args_is_help=True
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("countries")
+def import_countries_cmd(
+    table: Annotated[
+        Optional[Path],
+        typer.Argument(help="The country-codes CSV. Default: ../shared/reference/countries/country-codes.csv"),
+    ] = None,
+) -> None:
+    """States with ISO codes, UN M49 areas, names in the six UN languages, GeoNames and Wikidata links."""
+    from .importers.run import default_countries_csv, write_countries
+
+    try:
+        project = find_project()
+        path, n = write_countries(project, table or default_countries_csv(project))
+    except MigkgError as e:
+        _fail(e)
+    err.print(f"wrote {n} states to {path}", highlight=False)
+
+
+@import_app.command("untc")
+def import_untc_cmd(
+    tables: Annotated[list[Path], typer.Argument(help="UNTC status tables (CSV, named like 5-2.csv or 18-12-a.csv).")],
+    countries: Annotated[
+        Optional[Path], typer.Option(help="The country-codes CSV used to match participant names.")
+    ] = None,
+) -> None:
+    """Every signature and consent in UNTC status tables, with reservations and declarations, into graph/untc/."""
+    from .importers.run import default_countries_csv, write_untc
+    from .importers.untc import ImportFailed
+
+    try:
+        project = find_project()
+        written = write_untc(project, tables, countries or default_countries_csv(project))
+    except ImportFailed as e:
+        for p in e.problems:
+            err.print(str(p), highlight=False, markup=False)
+        _fail(e)
+    except MigkgError as e:
+        _fail(e)
+    for w in written:
+        out.print(str(w), highlight=False)
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"migkg {__version__}")

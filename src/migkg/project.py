@@ -14,7 +14,11 @@ ID_NS = BASE + "id/"
 
 PREFIXES = {
     "migkg": ONTOLOGY_NS,
-    "id": ID_NS,
+    "state": ID_NS + "state/",
+    "inst": ID_NS + "instrument/",
+    "kind": ID_NS + "action-kind/",
+    "src": ID_NS + "source/",
+    "m49": ID_NS + "m49/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "owl": "http://www.w3.org/2002/07/owl#",

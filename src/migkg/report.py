@@ -18,7 +18,6 @@ def render_report(
     kg: KnowledgeGraph, project: Project, violations: list[Violation], derived: dict[str, int], triple_count: int
 ) -> str:
     classes = report_table(kg, project, "class-counts")
-    classes.columns = ["class", "label", "count"]
     parts = [
         "# migkg build report",
         "",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -63,12 +64,12 @@ class KnowledgeGraph:
         self.store.extend(quads)
         return len(quads)
 
-    def files_of(self, node: str) -> list[Path]:
-        """The files in which a node appears as a subject."""
+    def files_of(self, node: str, predicate: ox.Term | None = None, obj: ox.Term | None = None) -> list[Path]:
+        """The files in which a node appears as a subject (of the given predicate and object, if any)."""
         subject = ox.BlankNode(node[2:]) if node.startswith("_:") else ox.NamedNode(node)
         graphs = {
             q.graph_name.value
-            for q in self.store.quads_for_pattern(subject, None, None, None)
+            for q in self.store.quads_for_pattern(subject, predicate, obj, None)
             if isinstance(q.graph_name, ox.NamedNode)
         }
         return sorted(self.files[g] for g in graphs if g in self.files)
@@ -88,6 +89,9 @@ class KnowledgeGraph:
     def to_rdflib(self, graphs: Iterable[Path] | None = None) -> rdflib.Graph:
         """An rdflib copy, for the tools built on rdflib (pySHACL, serialisers)."""
         g = rdflib.Graph()
+        # rdflib logs a traceback for each ill-typed literal; those are reported once, with
+        # file and line, by rdfio.ill_typed_literals, so its own warning is silenced here.
+        logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         wanted = None if graphs is None else {file_graph_iri(p) for p in graphs}
         for q in self.store:
             if wanted is None or q.graph_name in wanted:

@@ -72,6 +72,13 @@ def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
     return found
 
 
+def _optional(row: ox.QuerySolution, name: str) -> ox.Term | None:
+    try:
+        return row[name]
+    except KeyError:
+        return None
+
+
 def check_violations(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[Violation]:
     """Run every qc query; each row it returns is a violation (columns ?node and ?message)."""
     found = []
@@ -80,7 +87,9 @@ def check_violations(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[Violatio
         for row in kg.query(check.text):
             node = _term_str(row["node"])
             message = _term_str(row["message"]) or check.title
-            files = kg.files_of(node) if node else []
+            # A check may name the offending triple (?property, ?value) so its file can be found exactly.
+            prop, value = _optional(row, "property"), _optional(row, "value")
+            files = kg.files_of(node, prop, value) if node else []
             found.append(Violation(rule, node, message, files[0] if files else None))
     return found
 

@@ -1,0 +1,1 @@
+"""Importers: read public reference tables and write the project's own graph files under graph/."""
