@@ -163,13 +163,16 @@ def import_countries_cmd(
         Optional[Path],
         typer.Argument(help="The country-codes CSV. Default: ../shared/reference/countries/country-codes.csv"),
     ] = None,
+    out_file: Annotated[
+        Optional[Path], typer.Option("--out", help="The graph file to write. Default: graph/countries.ttl")
+    ] = None,
 ) -> None:
     """States with ISO codes, UN M49 areas, names in the six UN languages, GeoNames and Wikidata links."""
     from .importers.run import default_countries_csv, write_countries
 
     try:
         project = find_project()
-        path, n = write_countries(project, table or default_countries_csv(project))
+        path, n = write_countries(project, table or default_countries_csv(project), out_file)
     except MigkgError as e:
         _fail(e)
     err.print(f"wrote {n} states to {path}", highlight=False)
@@ -181,6 +184,9 @@ def import_untc_cmd(
     countries: Annotated[
         Optional[Path], typer.Option(help="The country-codes CSV used to match participant names.")
     ] = None,
+    out_dir: Annotated[
+        Optional[Path], typer.Option("--out", help="Folder for the graph files. Default: graph/untc/")
+    ] = None,
 ) -> None:
     """Every signature and consent in UNTC status tables, with reservations and declarations, into graph/untc/."""
     from .importers.run import default_countries_csv, write_untc
@@ -188,7 +194,7 @@ def import_untc_cmd(
 
     try:
         project = find_project()
-        written = write_untc(project, tables, countries or default_countries_csv(project))
+        written = write_untc(project, tables, countries or default_countries_csv(project), out_dir)
     except ImportFailed as e:
         for p in e.problems:
             err.print(str(p), highlight=False, markup=False)

@@ -104,7 +104,10 @@ def parse_cell(text: str) -> tuple[date, str] | None:
     found = _CELL.match(text.strip())
     if not found:
         return None
-    return datetime.strptime(found.group(1), "%d %b %Y").date(), found.group(2) or ""
+    try:
+        return datetime.strptime(found.group(1), "%d %b %Y").date(), found.group(2) or ""
+    except ValueError:  # e.g. 31 Feb 1990
+        return None
 
 
 def read_declarations(path: Path) -> list[tuple[int, str, str]]:
