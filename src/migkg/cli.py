@@ -16,6 +16,7 @@ from .derive import derive
 from .errors import MigkgError
 from .project import find_project
 from .queries import QueryCatalog
+from .report import currency_note
 from .results import FORMATS, Table, to_csv, to_json, to_markdown
 from .store import KnowledgeGraph
 from .validate import Violation, validate as run_validate
@@ -113,8 +114,11 @@ def query(
         if not hasattr(solutions, "variables"):
             raise MigkgError(f"query '{q.name}' is not a SELECT query", hint="named queries return tables")
         table = Table.from_solutions(solutions)
+        note = currency_note(kg, project) if _about_treaties(q.text) else None
     except MigkgError as e:
         _fail(e)
+    if note:
+        err.print(note, style="dim", highlight=False, markup=False)
     if fmt == "csv":
         sys.stdout.write(to_csv(table))
     elif fmt == "json":
@@ -129,6 +133,10 @@ def query(
             rt.add_row(*r)
         out.print(rt, markup=False, highlight=False)
         err.print(f"{len(table.rows)} row(s)")
+
+
+def _about_treaties(text: str) -> bool:
+    return any(term in text for term in ("TreatyAction", "mtdsgNumber", "partyTo", "actionKind"))
 
 
 @app.command("queries")

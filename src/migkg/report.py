@@ -14,6 +14,16 @@ def report_table(kg: KnowledgeGraph, project: Project, name: str) -> Table:
     return Table.from_solutions(kg.query(q.text))
 
 
+def currency_note(kg: KnowledgeGraph, project: Project) -> str:
+    """One line for stderr beside query results, so a 2014 list is never mistaken for today's."""
+    t = report_table(kg, project, "instrument-currency")
+    parts = []
+    for mtdsg, as_of, later, latest in t.rows:
+        extra = f", +{later} later cited action(s) to {latest}" if later != "0" else ""
+        parts.append(f"{mtdsg} {as_of}{extra}")
+    return "treaty status as of: " + "; ".join(parts)
+
+
 def render_report(
     kg: KnowledgeGraph, project: Project, violations: list[Violation], derived: dict[str, int], triple_count: int
 ) -> str:
@@ -29,6 +39,12 @@ def render_report(
         "## Resources per class",
         "",
         to_markdown(classes),
+        "## How current the treaty data is",
+        "",
+        "The UN Treaty Collection tables are a 2013–2015 snapshot. Later actions are included only where a",
+        "later source is cited for them; for every other state, the graph knows its status only as of the table's date.",
+        "",
+        to_markdown(report_table(kg, project, "instrument-currency")),
         "## Treaty actions and parties per instrument",
         "",
         "`parties` counts actors whose latest consent is not followed by a denunciation, "
