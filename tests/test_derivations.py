@@ -60,3 +60,14 @@ def test_project_party_status_matches_snapshot():
     parties = current_parties(kg)
     # The United States acceded to the 1967 Protocol but is not party to the 1951 Convention.
     assert ("USA", "V-5") in parties and ("USA", "V-2") not in parties
+
+
+def test_dataset_description_records_as_of_per_treaty():
+    kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
+    derive(kg, QueryCatalog(PROJECT))
+    q = f"""SELECT ?treaty ?n ?latest WHERE {{
+      <https://w3id.org/migkg/dataset> <http://rdfs.org/ns/void#subset> ?c .
+      ?c <{MIGKG}treaty> ?treaty ; <{MIGKG}laterActionCount> ?n . OPTIONAL {{ ?c <{MIGKG}latestUpdateDate> ?latest }} }}"""
+    rows = sorted((r["treaty"].value.rsplit("/", 1)[-1], r["n"].value, r["latest"].value) for r in kg.query(q))
+    # No untc-V-99 source exists in the fixture, so every action counts as "later"; the newest is 2010-02-02.
+    assert rows == [("V-98", "2", "1999-09-09"), ("V-99", "6", "2010-02-02")]
