@@ -119,6 +119,10 @@ def query(
         _fail(e)
     if note:
         err.print(note, style="dim", highlight=False, markup=False)
+    _print_table(table, fmt, q.title or q.name)
+
+
+def _print_table(table: Table, fmt: str, title: str) -> None:
     if fmt == "csv":
         sys.stdout.write(to_csv(table))
     elif fmt == "json":
@@ -126,7 +130,7 @@ def query(
     elif fmt == "md":
         sys.stdout.write(to_markdown(table))
     else:
-        rt = RichTable(title=q.title or q.name, title_justify="left")
+        rt = RichTable(title=title, title_justify="left")
         for c in table.columns:
             rt.add_column(c, overflow="fold")
         for r in table.rows:
@@ -211,6 +215,27 @@ def import_untc_cmd(
         _fail(e)
     for w in written:
         out.print(str(w), highlight=False)
+
+
+@app.command()
+def claims(
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
+) -> None:
+    """Check the seed papers' factual claims (queries/claims/) against the graph."""
+    from .claims import check_all, findings_table
+
+    try:
+        if fmt not in FORMATS:
+            raise MigkgError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
+        project = find_project()
+        kg = KnowledgeGraph.from_project(project)
+        derive(kg, QueryCatalog(project))
+        table = findings_table(check_all(kg, project.queries_dir / "claims"))
+        note = currency_note(kg, project)
+    except MigkgError as e:
+        _fail(e)
+    _print_table(table, fmt, "The seed papers' claims, checked against the graph")
+    err.print(note, style="dim", highlight=False, markup=False)
 
 
 def _version(value: bool) -> None:

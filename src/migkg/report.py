@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .claims import check_all, findings_table
 from .queries import parse_query_file
 from .project import Project
 from .results import Table, to_markdown
@@ -54,6 +55,12 @@ def render_report(
         "## Sources and their as-of dates",
         "",
         to_markdown(report_table(kg, project, "source-dates")),
+        "## The seed papers' claims",
+        "",
+        "Each claim in `queries/claims/` quotes a seed paper; the graph's answer is computed from the data above.",
+        "A disagreement is a finding to report (the papers and the graph may count differently or at different dates), not an error.",
+        "",
+        to_markdown(findings_table(check_all(kg, project.queries_dir / "claims"))),
         "## Derivations",
         "",
         to_markdown(Table(["rule", "triples"], [[k, str(v)] for k, v in sorted(derived.items())])),

@@ -111,3 +111,11 @@ def to_rdflib(term: ox.Term) -> rdflib.term.Node:
             return rdflib.Literal(term.value)
         return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value))
     raise TypeError(f"unsupported term {term!r}")
+
+
+def solution_value(row: ox.QuerySolution, name: str) -> ox.Term | None:
+    """A variable's value in a result row, or None if unbound or not selected."""
+    try:
+        return row[name]
+    except KeyError:
+        return None

@@ -14,7 +14,7 @@ from rdflib.namespace import SH
 from .errors import MigkgError
 from .project import PREFIXES, Project
 from .queries import QueryCatalog
-from .store import KnowledgeGraph
+from .store import KnowledgeGraph, solution_value
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,6 @@ def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
     return found
 
 
-def _optional(row: ox.QuerySolution, name: str) -> ox.Term | None:
-    try:
-        return row[name]
-    except KeyError:
-        return None
-
-
 def check_violations(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[Violation]:
     """Run every qc query; each row it returns is a violation (columns ?node and ?message)."""
     found = []
@@ -88,7 +81,7 @@ def check_violations(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[Violatio
             node = _term_str(row["node"])
             message = _term_str(row["message"]) or check.title
             # A check may name the offending triple (?property, ?value) so its file can be found exactly.
-            prop, value = _optional(row, "property"), _optional(row, "value")
+            prop, value = solution_value(row, "property"), solution_value(row, "value")
             files = kg.files_of(node, prop, value) if node else []
             found.append(Violation(rule, node, message, files[0] if files else None))
     return found
