@@ -123,3 +123,36 @@ def test_table_for_unknown_instrument(tmp_path):
     r = run_cli("import", "untc", str(odd), "--out", str(tmp_path / "out"))
     assert r.returncode == 1 and "no treaty with MTDSG number IX-99" in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+@needs_reference
+def test_party_counts_equal_tables_plus_cited_updates():
+    """Derived parties per treaty = consents in the UNTC table + consents cited after it (no denunciations yet)."""
+    import rdflib
+
+    from migkg.derive import derive
+    from migkg.queries import QueryCatalog
+    from migkg.store import KnowledgeGraph
+
+    from conftest import PROJECT
+
+    expected = {}
+    for t in TABLES:
+        from migkg.importers.untc import mtdsg_number
+
+        rows = list(csv.reader(t.open(encoding="utf-8")))[1:]
+        expected[mtdsg_number(t)] = {r[0] for r in rows if r and r[-1].strip()}
+    updates = rdflib.Graph().parse(ROOT / "graph" / "treaty-updates.ttl")
+    consent = {"ratification", "acceptance", "approval", "accession", "succession"}
+    m = "https://w3id.org/migkg/ontology#"
+    new = {}
+    for a in updates.subjects(rdflib.URIRef(m + "actionKind"), None):
+        if str(updates.value(a, rdflib.URIRef(m + "actionKind"))).rsplit("/", 1)[-1] in consent:
+            mt = str(updates.value(a, rdflib.URIRef(m + "instrument"))).rsplit("/", 1)[-1]
+            new.setdefault(mt, set()).add(str(updates.value(a, rdflib.URIRef(m + "actor"))))
+    kg = KnowledgeGraph.from_project(PROJECT)
+    derive(kg, QueryCatalog(PROJECT))
+    q = f"SELECT ?t (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a <{m}partyTo>/<{m}mtdsgNumber> ?t }} GROUP BY ?t"
+    derived = {r["t"].value: int(r["n"].value) for r in kg.query(q)}
+    for mt, parties in expected.items():
+        assert derived[mt] == len(parties) + len(new.get(mt, ())), mt
