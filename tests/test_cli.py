@@ -25,7 +25,16 @@ def built(tmp_path_factory) -> Path:
 
 def test_build_writes_graph_and_report(built):
     names = sorted(p.name for p in built.iterdir())
-    assert names == ["migkg.jsonld", "migkg.nt", "migkg.ttl", "report.md"]
+    assert names == [
+        "arrangements.html",
+        "forums.html",
+        "index.html",
+        "migkg.jsonld",
+        "migkg.nt",
+        "migkg.ttl",
+        "report.md",
+        "treaties.html",
+    ]
     report = (built / "report.md").read_text(encoding="utf-8")
     assert "## Resources per class" in report and "No violations" in report
     assert "2013-07-06" in report  # the as-of date of the 1951 Convention's status table
@@ -34,7 +43,7 @@ def test_build_writes_graph_and_report(built):
 def test_build_is_byte_identical_across_runs(built, tmp_path):
     r = run_cli("build", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
-    for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld", "report.md"):
+    for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld", "report.md", "treaties.html", "index.html"):
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
 

@@ -218,6 +218,30 @@ def import_untc_cmd(
 
 
 @app.command()
+def viz(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the pages into.")] = Path("dist"),
+    state: Annotated[
+        Optional[list[str]],
+        typer.Option("--state", help="Also write an ego page for this state (ISO alpha-3); repeatable."),
+    ] = None,
+) -> None:
+    """Write the interactive network pages (offline, self-contained) and index.html."""
+    from .viz.pages import write_pages
+
+    try:
+        project = find_project()
+        with err.status("drawing networks") as status:
+            status.update("loading and deriving")
+            kg = KnowledgeGraph.from_project(project)
+            derive(kg, QueryCatalog(project))
+            written = write_pages(kg, project, out_dir, state or [], step=lambda s: status.update(s))
+    except MigkgError as e:
+        _fail(e)
+    for w in written:
+        out.print(str(w), highlight=False)
+
+
+@app.command()
 def claims(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
 ) -> None:

@@ -1,0 +1,161 @@
+"""Writing the network pages: one self-contained HTML file per network, plus index.html."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+import pyvis
+
+from ..atomic import staged_dir
+from ..derive import derive
+from ..errors import MigkgError
+from ..project import Project
+from ..queries import QueryCatalog
+from ..report import currency_note
+from ..store import KnowledgeGraph
+from .networks import Network, NetworkBuilder, layout
+
+ASSETS = resources.files(__package__) / "assets"
+# vis-network as pyvis ships it: inlined into each page, so a page makes no network request.
+VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: (ASSETS / name).read_text("utf-8")),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _script_safe_json(value) -> str:
+    """JSON that cannot close the <script> element it sits in, whatever the labels contain."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _vis_assets() -> tuple[str, str]:
+    js = (VIS_DIR / "vis-network.min.js").read_text("utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S+", "", js)  # no request for a source map
+    return js, (VIS_DIR / "vis-network.css").read_text("utf-8")
+
+
+def page_data(net: Network) -> dict:
+    g = net.graph
+    pos = layout(g, net.hubs)
+    degree = dict(g.degree())
+    nodes = [
+        {
+            "id": n,
+            "label_en": d["label_en"],
+            "label_zh": d["label_zh"],
+            "group": d["group"],
+            "region": d["region"],
+            "iso3": next((v for k, v in d["facts"] if k == "ISO 3166 alpha-3"), ""),
+            "x": pos[n][0],
+            "y": pos[n][1],
+            "size": round(6 + 4 * degree[n] ** 0.5, 1),
+            "degree": degree[n],
+            "facts": d["facts"],
+            "links": d["links"],
+        }
+        for n, d in sorted(g.nodes(data=True))
+    ]
+    edges = [
+        {
+            "id": k,
+            "from": u,
+            "to": v,
+            "group": d["group"],
+            "instrument": d["instrument"],
+            "forum": d["forum"],
+            "start": d["start"],
+            "end": d["end"],
+            "width": round(d["width"], 2),
+            "facts": d["facts"],
+            "links": d["links"],
+            "arrows": net.key == "arrangements" or d["group"] in ("arrangement", "transfer"),
+        }
+        for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2])
+    ]
+    return {
+        "title_en": net.title_en,
+        "title_zh": net.title_zh,
+        "filters": net.filters,
+        "legend": net.legend,
+        "hubs": sorted(net.hubs),
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def render_page(net: Network, note: str) -> str:
+    vis_js, vis_css = _vis_assets()
+    return (
+        _env()
+        .get_template("page.html")
+        .render(
+            title_en=net.title_en,
+            title_zh=net.title_zh,
+            note=note,
+            data_json=_script_safe_json(page_data(net)),
+            vis_js=vis_js,
+            vis_css=vis_css,
+            page_js=(ASSETS / "page.js").read_text("utf-8"),
+            page_css=(ASSETS / "page.css").read_text("utf-8"),
+        )
+    )
+
+
+def write_pages(
+    kg: KnowledgeGraph,
+    project: Project,
+    out: Path,
+    states: list[str] = (),
+    step: Callable[[str], None] = lambda s: None,
+) -> list[Path]:
+    """Write every network page and index.html into `out` (all or nothing)."""
+    builder = NetworkBuilder(kg, project)
+    nets = [builder.treaties(), builder.forums(), builder.arrangements()]
+    for iso3 in states:
+        ego = builder.ego(iso3.upper())
+        if ego is None:
+            raise MigkgError(
+                f"no state with ISO 3166 alpha-3 code '{iso3}' in the graph", hint="use a code such as CHN, AUS or USA"
+            )
+        nets.append(ego)
+    note = currency_note(kg, project)
+    written = []
+    with staged_dir(out) as stage:
+        for net in nets:
+            step(f"drawing {net.key}")
+            (stage / f"{net.key}.html").write_text(render_page(net, note), encoding="utf-8")
+        pages = [
+            {
+                "file": f"{n.key}.html",
+                "title_en": n.title_en,
+                "title_zh": n.title_zh,
+                "nodes": n.graph.number_of_nodes(),
+                "edges": n.graph.number_of_edges(),
+            }
+            for n in nets
+        ]
+        index = (
+            _env()
+            .get_template("index.html")
+            .render(pages=pages, note=note, page_css=(ASSETS / "page.css").read_text("utf-8"))
+        )
+        (stage / "index.html").write_text(index, encoding="utf-8")
+        written = [out / p.name for p in sorted(stage.iterdir())]
+    return written
+
+
+def build_pages(project: Project, out: Path, states: list[str] = ()) -> list[Path]:
+    kg = KnowledgeGraph.from_project(project)
+    derive(kg, QueryCatalog(project))
+    return write_pages(kg, project, out, states)
