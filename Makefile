@@ -1,11 +1,13 @@
 # The two commands of the README. Each sets up what it needs, then runs.
 #   make build   install into .venv and build the graph into dist/
-#   make test    install into .venv (with test tools) and run the test suite
+#   make test    install into .venv (with test tools and Chromium) and run the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: build test setup setup-test clean
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: build test setup setup-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,13 @@ setup-test: $(BIN)/python
 build: setup
 	$(BIN)/migkg build --out dist
 
-test: setup-test
+# The page tests drive Debian's Chromium (CJK fonts so screenshots show Chinese labels).
+browser:
+	@command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] || { \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: setup-test browser
 	$(BIN)/python -m pytest
 
 clean:

@@ -91,6 +91,7 @@
   const DAY = 86400000;
   const first = dates.length ? Date.parse(dates[0]) : 0, last = dates.length ? Date.parse(dates[dates.length - 1]) : 0;
   slider.max = String(Math.round((last - first) / DAY));
+  slider.dataset.first = dates.length ? dates[0] : "";
   slider.value = slider.max;
   function onDate() {
     const d = new Date(first + Number(slider.value) * DAY).toISOString().slice(0, 10);
@@ -117,7 +118,7 @@
     panel.appendChild(table);
     if (links.length) {
       const p = document.createElement("p");
-      p.textContent = "sources · 来源:";
+      p.textContent = "sources and links · 来源与链接:";
       panel.appendChild(p);
       const ul = document.createElement("ul");
       for (const url of links) {
@@ -154,7 +155,7 @@
       (n.label_en.toLowerCase().includes(q) || n.label_zh.includes(search.value.trim()) || (n.iso3 || "").toLowerCase() === q));
     if (hit) {
       network.selectNodes([hit.id]);
-      network.focus(hit.id, { scale: 1.2, animation: false });
+      network.focus(hit.id, { scale: Math.max(network.getScale(), 0.6), animation: false });
       showNode(hit.id);
     }
   });

@@ -1,0 +1,174 @@
+"""The network pages in a real headless Chromium: offline, counts that match the graph,
+working filters and date slider, and labels that cannot run code. Screenshots go to
+test-artifacts/ for a person to look at."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migkg.derive import derive
+from migkg.queries import QueryCatalog
+from migkg.store import KnowledgeGraph
+from migkg.viz.pages import write_pages
+
+from conftest import FIXTURES, PROJECT, ROOT, kg_with
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)")
+ARTIFACTS = ROOT / "test-artifacts"
+M = "https://w3id.org/migkg/ontology#"
+
+
+@pytest.fixture(scope="module")
+def project_graph():
+    kg = KnowledgeGraph.from_project(PROJECT)
+    derive(kg, QueryCatalog(PROJECT))
+    return kg
+
+
+@pytest.fixture(scope="module")
+def pages(project_graph, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pages")
+    write_pages(project_graph, PROJECT, out, ["CHN"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield b
+        b.close()
+
+
+class Page:
+    """A loaded page with every request and console message it produced."""
+
+    def __init__(self, browser, path: Path):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.requests, self.errors = [], []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.migkgReady === true", timeout=30000)
+
+    def counts(self) -> tuple[int, int]:
+        c = self.page.locator("#counts")
+        return int(c.get_attribute("data-nodes")), int(c.get_attribute("data-edges"))
+
+    def select(self, key: str, value: str) -> None:
+        self.page.select_option(f"#filter-{key}", value)
+
+    def set_date(self, iso: str) -> None:
+        self.page.evaluate("""(iso) => {
+            const s = document.getElementById('date');
+            const first = Date.parse(s.dataset.first || '1970-01-01');
+            s.value = String(Math.round((Date.parse(iso) - first) / 86400000));
+            s.dispatchEvent(new Event('input'));
+        }""", iso)
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def count(kg, query: str) -> int:
+    return int(next(iter(kg.query(query)))["n"].value)
+
+
+@pytest.mark.parametrize("name", ["index", "treaties", "forums", "arrangements", "state-CHN"])
+def test_page_loads_offline_without_errors(browser, pages, name):
+    if name == "index":
+        p = browser.new_page()
+        requests = []
+        p.on("request", lambda r: requests.append(r.url))
+        p.goto((pages / "index.html").as_uri())
+        assert p.locator("a").count() == 4
+        assert all(u.startswith("file://") for u in requests), requests
+        return
+    page = Page(browser, pages / f"{name}.html")
+    page.shot(name)
+    assert page.errors == []
+    assert all(u.startswith("file://") for u in page.requests), page.requests
+
+
+def test_treaty_page_counts_filter_and_date_match_the_graph(browser, pages, project_graph):
+    kg = project_graph
+    page = Page(browser, pages / "treaties.html")
+    actions = count(kg, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{M}TreatyAction> }}")
+    actors = count(kg, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?a a <{M}TreatyAction> ; <{M}actor> ?x }}")
+    treaties = count(kg, f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?a a <{M}TreatyAction> ; <{M}instrument> ?t }}")
+    assert page.counts() == (actors + treaties, actions)
+
+    page.select("instrument", "V-2")
+    v2 = count(kg, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' }}")
+    v2_actors = count(kg, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' ; <{M}actor> ?x }}")
+    assert page.counts() == (v2_actors + treaties, v2)  # treaties stay visible as hubs
+    page.shot("treaties-filtered-V-2")
+
+    page.set_date("1960-01-01")
+    v2_1960 = count(kg, f"""SELECT (COUNT(?a) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' ; <{M}date> ?d
+                            FILTER(?d <= "1960-01-01"^^<http://www.w3.org/2001/XMLSchema#date>) }}""")
+    assert 0 < v2_1960 < v2
+    assert page.counts()[1] == v2_1960
+    page.shot("treaties-V-2-as-of-1960")
+
+
+def test_forum_and_arrangement_pages_count_what_the_graph_holds(browser, pages, project_graph):
+    kg = project_graph
+    forums = Page(browser, pages / "forums.html")
+    memberships = count(kg, f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{M}Membership> }}")
+    assert forums.counts()[1] == memberships
+    forums.select("group", "co-chair")
+    assert forums.counts()[1] == count(kg, f"""SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{M}Membership> ;
+        <{M}role> <https://w3id.org/migkg/id/membership-role/co-chair> }}""")
+
+    arrangements = Page(browser, pages / "arrangements.html")
+    transfers = count(kg, f"SELECT (COUNT(?t) AS ?n) WHERE {{ ?t a <{M}Transfer> }}")
+    deals = count(kg, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{M}Arrangement> }}")
+    assert arrangements.counts()[1] >= transfers + deals
+    arrangements.select("group", "transfer")
+    assert arrangements.counts()[1] == transfers
+
+
+def test_clicking_shows_facts_and_language_switch(browser, pages):
+    page = Page(browser, pages / "state-CHN.html")
+    page.page.fill("#search", "CHN")
+    page.page.press("#search", "Enter")
+    panel = page.page.locator("#panel")
+    assert "China" in panel.text_content() and "中国" in panel.text_content()
+    page.page.check("#lang")
+    assert page.page.evaluate("window.migkg.label('https://w3id.org/migkg/id/state/CHN')") == "中国"
+    page.shot("state-CHN-zh")
+
+
+def test_hostile_labels_do_not_execute(browser, tmp_path):
+    kg = kg_with(FIXTURES / "viz" / "hostile.ttl")
+    derive(kg, QueryCatalog(PROJECT))
+    write_pages(kg, PROJECT, tmp_path, ["EVL"])
+    page = Page(browser, tmp_path / "treaties.html")
+    assert page.page.evaluate("typeof window.pwned") == "undefined"
+    page.page.fill("#search", "EVL")
+    page.page.press("#search", "Enter")
+    panel = page.page.locator("#panel")
+    assert "<script>window.pwned = 1</script>Evilland" in panel.text_content()  # shown as text
+    assert panel.locator("script, img").count() == 0
+    assert panel.locator("a").count() == 0  # a javascript: source is not made a link
+    page.page.check("#lang")
+    assert page.page.evaluate("typeof window.pwned") == "undefined"
+    assert page.errors == []
+    # The per-state page puts the hostile name in its title and heading.
+    ego = Page(browser, tmp_path / "state-EVL.html")
+    assert ego.page.evaluate("typeof window.pwned") == "undefined"
+    assert ego.page.locator("h1 .lang-en").text_content().startswith("<script>window.pwned = 1</script>Evilland")
+    ego.page.check("#lang")
+    assert ego.page.evaluate("typeof window.pwned") == "undefined"
+    assert ego.errors == []
