@@ -41,9 +41,17 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         yield b
         b.close()
 
@@ -68,12 +76,15 @@ class Page:
         self.page.select_option(f"#filter-{key}", value)
 
     def set_date(self, iso: str) -> None:
-        self.page.evaluate("""(iso) => {
+        self.page.evaluate(
+            """(iso) => {
             const s = document.getElementById('date');
             const first = Date.parse(s.dataset.first || '1970-01-01');
             s.value = String(Math.round((Date.parse(iso) - first) / 86400000));
             s.dispatchEvent(new Event('input'));
-        }""", iso)
+        }""",
+            iso,
+        )
 
     def shot(self, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -110,13 +121,18 @@ def test_treaty_page_counts_filter_and_date_match_the_graph(browser, pages, proj
 
     page.select("instrument", "V-2")
     v2 = count(kg, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' }}")
-    v2_actors = count(kg, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' ; <{M}actor> ?x }}")
+    v2_actors = count(
+        kg, f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' ; <{M}actor> ?x }}"
+    )
     assert page.counts() == (v2_actors + treaties, v2)  # treaties stay visible as hubs
     page.shot("treaties-filtered-V-2")
 
     page.set_date("1960-01-01")
-    v2_1960 = count(kg, f"""SELECT (COUNT(?a) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' ; <{M}date> ?d
-                            FILTER(?d <= "1960-01-01"^^<http://www.w3.org/2001/XMLSchema#date>) }}""")
+    v2_1960 = count(
+        kg,
+        f"""SELECT (COUNT(?a) AS ?n) WHERE {{ ?a <{M}instrument>/<{M}mtdsgNumber> 'V-2' ; <{M}date> ?d
+                            FILTER(?d <= "1960-01-01"^^<http://www.w3.org/2001/XMLSchema#date>) }}""",
+    )
     assert 0 < v2_1960 < v2
     assert page.counts()[1] == v2_1960
     page.shot("treaties-V-2-as-of-1960")
@@ -128,8 +144,11 @@ def test_forum_and_arrangement_pages_count_what_the_graph_holds(browser, pages, 
     memberships = count(kg, f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{M}Membership> }}")
     assert forums.counts()[1] == memberships
     forums.select("group", "co-chair")
-    assert forums.counts()[1] == count(kg, f"""SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{M}Membership> ;
-        <{M}role> <https://w3id.org/migkg/id/membership-role/co-chair> }}""")
+    assert forums.counts()[1] == count(
+        kg,
+        f"""SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{M}Membership> ;
+        <{M}role> <https://w3id.org/migkg/id/membership-role/co-chair> }}""",
+    )
 
     arrangements = Page(browser, pages / "arrangements.html")
     transfers = count(kg, f"SELECT (COUNT(?t) AS ?n) WHERE {{ ?t a <{M}Transfer> }}")

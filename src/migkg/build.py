@@ -16,7 +16,7 @@ from .queries import QueryCatalog
 from .report import render_report
 from .store import KnowledgeGraph
 from .validate import Violation, validate
-from .viz.pages import write_pages
+from .viz.pages import write_analysis, write_pages
 
 GRAPH_OUTPUTS = {
     "migkg.ttl": ox.RdfFormat.TURTLE,
@@ -65,6 +65,8 @@ def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: N
             ox.serialize(triples, stage / name, format=fmt, prefixes=prefixes)
         step("drawing network pages")
         write_pages(kg, project, stage, step=step)
+        step("network analytics")
+        write_analysis(kg, project, stage)
         step("writing report")
         (stage / "report.md").write_text(render_report(kg, project, [], derived, len(triples)), encoding="utf-8")
         result.files = [out / p.name for p in sorted(stage.iterdir())]

@@ -242,6 +242,26 @@ def viz(
 
 
 @app.command()
+def analyze(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write analysis.md and analysis/*.csv into.")] = Path(
+        "dist"
+    ),
+) -> None:
+    """Centrality, forum overlap (Jaccard) and communities of the networks, as CSV and Markdown."""
+    from .viz.pages import write_analysis
+
+    try:
+        project = find_project()
+        kg = KnowledgeGraph.from_project(project)
+        derive(kg, QueryCatalog(project))
+        written = write_analysis(kg, project, out_dir)
+    except MigkgError as e:
+        _fail(e)
+    for w in written:
+        out.print(str(w), highlight=False)
+
+
+@app.command()
 def claims(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
 ) -> None:

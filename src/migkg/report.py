@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .claims import check_all, findings_table
+from .viz.analytics import analyses, analysis_markdown
+from .viz.networks import NetworkBuilder
 from .queries import parse_query_file
 from .project import Project
 from .results import Table, to_markdown
@@ -61,6 +63,9 @@ def render_report(
         "A disagreement is a finding to report (the papers and the graph may count differently or at different dates), not an error.",
         "",
         to_markdown(findings_table(check_all(kg, project.queries_dir / "claims"))),
+        "## Network analytics",
+        "",
+        analysis_markdown(analyses(NetworkBuilder(kg, project)), top=5),
         "## Derivations",
         "",
         to_markdown(Table(["rule", "triples"], [[k, str(v)] for k, v in sorted(derived.items())])),

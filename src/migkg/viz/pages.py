@@ -159,3 +159,22 @@ def build_pages(project: Project, out: Path, states: list[str] = ()) -> list[Pat
     kg = KnowledgeGraph.from_project(project)
     derive(kg, QueryCatalog(project))
     return write_pages(kg, project, out, states)
+
+
+def write_analysis(kg: KnowledgeGraph, project: Project, out: Path) -> list[Path]:
+    """CSV per analysis under out/analysis/, and out/analysis.md."""
+    from ..results import to_csv
+    from .analytics import analyses, analysis_markdown
+
+    tables = analyses(NetworkBuilder(kg, project))
+    with staged_dir(out) as stage:
+        (stage / "analysis").mkdir()
+        for name, table in tables.items():
+            (stage / "analysis" / f"{name}.csv").write_text(to_csv(table), encoding="utf-8")
+        note = (
+            "Network analytics (networkx). Forum memberships are only those sourced; see the report for coverage.\n\n"
+        )
+        (stage / "analysis.md").write_text(
+            "# migkg network analytics\n\n" + note + analysis_markdown(tables), encoding="utf-8"
+        )
+        return [out / p.relative_to(stage) for p in sorted(stage.rglob("*")) if p.is_file()]
