@@ -25,7 +25,10 @@ def built(tmp_path_factory) -> Path:
 
 def test_build_writes_graph_and_report(built):
     names = sorted(p.name for p in built.iterdir())
+    assert (built / "analysis" / "centrality-forums.csv").is_file()
     assert names == [
+        "analysis",
+        "analysis.md",
         "arrangements.html",
         "forums.html",
         "index.html",
@@ -193,8 +196,8 @@ def test_failed_build_leaves_previous_output_untouched(built, tmp_path):
     shutil.copytree(ROOT, home, ignore=shutil.ignore_patterns(".git", ".venv", "dist", "tests", "*.egg-info"))
     out = tmp_path / "dist"
     shutil.copytree(built, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     shutil.copy(BAD / "bad-date.ttl", home / "graph" / "zz-bad.ttl")
     r = run_cli("build", "--out", str(out), env={"MIGKG_HOME": str(home)})
     assert_clean_error(r, 1, "nothing was written", "zz-bad.ttl:7")
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

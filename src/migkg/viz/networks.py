@@ -113,7 +113,7 @@ class NetworkBuilder:
                 end=end,
                 width=1.0,
                 facts=[["action", r["kind"]], ["date", r["date"]]] + ([["ended by denunciation", end]] if end else []),
-                links=[r["source"]],
+                links=[r["source"]] if r["source"] else [],
             )
         return Network(
             "treaties",
@@ -149,7 +149,7 @@ class NetworkBuilder:
                 end=r["end"],
                 width=1.0,
                 facts=[["role", r["role"]], ["start", r["start"] or "not recorded"], ["end", r["end"] or "-"]],
-                links=[r["source"]],
+                links=[r["source"]] if r["source"] else [],
             )
         roles = sorted({r["role"] for r in self.memberships}) or ["member", "observer"]
         return Network(
@@ -197,7 +197,7 @@ class NetworkBuilder:
                             ["first recorded status", first["start"] or "-"],
                             ["ended", first["end"] or "-"],
                         ],
-                        links=[first["source"]],
+                        links=[first["source"]] if first["source"] else [],
                     )
         for r in self.transfer_rows:
             self._actor_node(g, r["from"])
@@ -220,7 +220,7 @@ class NetworkBuilder:
                     ["head count", r["head_count"] or "not recorded"],
                     ["under arrangement", labels.get(r["arrangement"], r["arrangement"] or "-")],
                 ],
-                links=[r["source"]],
+                links=[r["source"]] if r["source"] else [],
             )
         return Network(
             "arrangements",
