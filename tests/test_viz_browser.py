@@ -191,3 +191,21 @@ def test_hostile_labels_do_not_execute(browser, tmp_path):
     ego.page.check("#lang")
     assert ego.page.evaluate("typeof window.pwned") == "undefined"
     assert ego.errors == []
+
+
+def test_date_slider_respects_denunciations(browser, tmp_path):
+    """Borduria acceded to V-99 in 1994, denounced it in 2001 and acceded again in 2010 (fixture world)."""
+    kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
+    derive(kg, QueryCatalog(PROJECT))
+    write_pages(kg, PROJECT, tmp_path)
+    page = Page(browser, tmp_path / "treaties.html")
+    page.select("instrument", "V-99")
+    assert page.counts()[1] == 5  # today: all V-99 actions but the accession that was denounced
+    page.set_date("2000-06-01")  # AAA signature + ratification, CCC signature, BBB accession (not yet denounced)
+    assert page.counts()[1] == 4
+    page.set_date("2005-06-01")  # the 1994 accession has ended; the denunciation is shown instead
+    assert page.counts()[1] == 4
+    page.select("group", "accession")
+    assert page.counts()[1] == 0
+    page.set_date("2011-01-01")  # the 2010 accession
+    assert page.counts()[1] == 1

@@ -89,14 +89,17 @@
   const dates = data.edges.flatMap((e) => [e.start, e.end]).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
   const slider = document.getElementById("date"), dateLabel = document.getElementById("date-label");
   const DAY = 86400000;
-  const first = dates.length ? Date.parse(dates[0]) : 0, last = dates.length ? Date.parse(dates[dates.length - 1]) : 0;
+  // The slider runs from the first dated event to today (when the page is viewed); at its right
+  // end the page shows the network as it stands now, with ended memberships and denounced consents hidden.
+  const today = new Date().toISOString().slice(0, 10);
+  const first = Date.parse(dates.length ? dates[0] : today);
+  const last = Math.max(Date.parse(dates.length ? dates[dates.length - 1] : today), Date.parse(today));
   slider.max = String(Math.round((last - first) / DAY));
-  slider.dataset.first = dates.length ? dates[0] : "";
+  slider.dataset.first = dates.length ? dates[0] : today;
   slider.value = slider.max;
   function onDate() {
-    const d = new Date(first + Number(slider.value) * DAY).toISOString().slice(0, 10);
-    state.date = Number(slider.value) >= Number(slider.max) ? null : d;
-    dateLabel.textContent = state.date || "all dates · 全部";
+    state.date = new Date(first + Number(slider.value) * DAY).toISOString().slice(0, 10);
+    dateLabel.textContent = Number(slider.value) >= Number(slider.max) ? `today · 今天 (${state.date})` : state.date;
     refresh();
   }
   slider.addEventListener("input", onDate);
