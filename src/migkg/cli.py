@@ -94,6 +94,10 @@ def query(
         Optional[list[str]], typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for more.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
+    allow_service: Annotated[
+        Optional[list[str]],
+        typer.Option("--allow-service", help="Let SERVICE clauses reach this endpoint (repeatable). Off by default."),
+    ] = None,
 ) -> None:
     """Run a named research query, or any SPARQL file, on the project graph."""
     try:
@@ -110,7 +114,7 @@ def query(
         bindings = q.bind(values)
         kg = KnowledgeGraph.from_project(project)
         derive(kg, QueryCatalog(project))
-        solutions = kg.query(q.text, bindings)
+        solutions = kg.query(q.text, bindings, allow_outbound=allow_service or False)
         if not hasattr(solutions, "variables"):
             raise MigkgError(f"query '{q.name}' is not a SELECT query", hint="named queries return tables")
         table = Table.from_solutions(solutions)
@@ -259,6 +263,90 @@ def analyze(
         _fail(e)
     for w in written:
         out.print(str(w), highlight=False)
+
+
+crosscheck_app = typer.Typer(help="Compare the graph with other linked-data sources.", no_args_is_help=True)
+app.add_typer(crosscheck_app, name="crosscheck")
+
+EndpointOpt = Annotated[str, typer.Option("--endpoint", help="SPARQL endpoint to ask (default: Wikidata's).")]
+OfflineOpt = Annotated[bool, typer.Option("--offline", help="Answer from the on-disk cache only; no request is sent.")]
+CacheOpt = Annotated[
+    Optional[Path], typer.Option("--cache", help="Cache folder (default: .cache/wikidata in the project).")
+]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")]
+
+
+def _client(endpoint: str, offline: bool, cache: Optional[Path], timeout: float):
+    from .linked.client import ClientConfig, SparqlClient
+
+    project = find_project()
+    return SparqlClient(
+        ClientConfig(
+            endpoint=endpoint, offline=offline, timeout=timeout, cache_dir=cache or project.root / ".cache" / "wikidata"
+        )
+    )
+
+
+@crosscheck_app.command("wikidata")
+def crosscheck_wikidata(
+    endpoint: EndpointOpt = "https://query.wikidata.org/sparql",
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("dist/crosscheck"),
+    offline: OfflineOpt = False,
+    cache: CacheOpt = None,
+    timeout: TimeoutOpt = 60.0,
+) -> None:
+    """Compare our treaty actions with Wikidata's P1891/P6193; write Markdown, CSV and QuickStatements."""
+    from datetime import date
+
+    from .linked.crosscheck import run_crosscheck
+
+    try:
+        project = find_project()
+        client = _client(endpoint, offline, cache, timeout)
+        kg = KnowledgeGraph.from_project(project)
+        with err.status(f"asking {endpoint}"):
+            written = run_crosscheck(kg, project, client, out_dir, date.today())
+    except MigkgError as e:
+        _fail(e)
+    for line in client.log:
+        err.print(line, style="dim", highlight=False, markup=False)
+    for w in written:
+        out.print(str(w), highlight=False)
+
+
+@app.command()
+def link(
+    endpoint: EndpointOpt = "https://query.wikidata.org/sparql",
+    out_file: Annotated[
+        Optional[Path], typer.Option("--out", help="Graph file to write (default: graph/wikidata-links.ttl).")
+    ] = None,
+    offline: OfflineOpt = False,
+    cache: CacheOpt = None,
+    timeout: TimeoutOpt = 60.0,
+) -> None:
+    """Find Wikidata entities for instruments, forums and organisations that have none (exact English label)."""
+    from datetime import date
+
+    from .linked.resolve import resolve, write_links
+
+    try:
+        project = find_project()
+        client = _client(endpoint, offline, cache, timeout)
+        kg = KnowledgeGraph.from_project(project)
+        result = resolve(kg, project, client)
+        target = out_file or project.graph_dir / "wikidata-links.ttl"
+        write_links(result, endpoint, target, date.today())
+    except MigkgError as e:
+        _fail(e)
+    for line in client.log:
+        err.print(line, style="dim", highlight=False, markup=False)
+    for iri, items in result.ambiguous.items():
+        err.print(f"ambiguous: {iri}: {', '.join(items)} (not linked)", highlight=False, markup=False)
+    for iri in result.unmatched:
+        err.print(f"no match: {iri}", highlight=False, markup=False)
+    err.print(
+        f"linked {len(result.linked)}, ambiguous {len(result.ambiguous)}, unmatched {len(result.unmatched)}; wrote {target}"
+    )
 
 
 @app.command()

@@ -48,7 +48,9 @@ class KnowledgeGraph:
 
     # --- querying ----------------------------------------------------------
 
-    def query(self, text: str, bindings: Mapping[str, ox.Term] | None = None, allow_outbound: bool = False):
+    def query(
+        self, text: str, bindings: Mapping[str, ox.Term] | None = None, allow_outbound: bool | Iterable[str] = False
+    ):
         """Run SPARQL over the union of all loaded files; parameters are bound, never pasted."""
         check_outbound(text, allow=allow_outbound)
         subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}

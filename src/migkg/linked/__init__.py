@@ -1,0 +1,1 @@
+"""Linked data: Wikidata look-ups with a polite client, the cross-check report, and opt-in federation."""
