@@ -82,10 +82,17 @@ def test_states_have_codes_regions_and_bilingual_names(project_kg):
         PREFIX migkg: <https://w3id.org/migkg/ontology#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT ?s WHERE { ?s a migkg:State .
-          FILTER NOT EXISTS { ?s rdfs:label ?en FILTER(LANG(?en) = "en") }
-          FILTER NOT EXISTS { ?s rdfs:label ?zh FILTER(LANG(?zh) = "zh") } }""")
+          FILTER(NOT EXISTS { ?s rdfs:label ?en FILTER(LANG(?en) = "en") }
+                 || NOT EXISTS { ?s rdfs:label ?zh FILTER(LANG(?zh) = "zh") }) }""")
     )
     assert rows == []
+    unlinked = list(
+        project_kg.query("""
+        PREFIX migkg: <https://w3id.org/migkg/ontology#>
+        SELECT ?s WHERE { ?s a migkg:State .
+          FILTER(NOT EXISTS { ?s migkg:wikidataEntity ?w } || NOT EXISTS { ?s migkg:geonamesFeature ?g }) }""")
+    )
+    assert unlinked == []  # every state links to Wikidata and GeoNames
     china = list(
         project_kg.query("""
         PREFIX migkg: <https://w3id.org/migkg/ontology#>
