@@ -98,8 +98,11 @@ def query(
         Optional[list[str]],
         typer.Option("--allow-service", help="Let SERVICE clauses reach this endpoint (repeatable). Off by default."),
     ] = None,
+    endpoint: Annotated[
+        Optional[str], typer.Option("--endpoint", help="Run on this SPARQL endpoint instead of the embedded store.")
+    ] = None,
 ) -> None:
-    """Run a named research query, or any SPARQL file, on the project graph."""
+    """Run a named research query, or any SPARQL file, on the project graph (or on --endpoint)."""
     try:
         if fmt not in FORMATS:
             raise MigkgError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
@@ -111,6 +114,12 @@ def query(
             values[key.strip()] = value
         project = find_project()
         q = QueryCatalog(project).resolve(name)
+        if endpoint:
+            from .remote import remote_query
+
+            table = remote_query(endpoint, q, values)
+            _print_table(table, fmt, q.title or q.name)
+            return
         bindings = q.bind(values)
         kg = KnowledgeGraph.from_project(project)
         derive(kg, QueryCatalog(project))
@@ -346,6 +355,89 @@ def link(
         err.print(f"no match: {iri}", highlight=False, markup=False)
     err.print(
         f"linked {len(result.linked)}, ambiguous {len(result.ambiguous)}, unmatched {len(result.unmatched)}; wrote {target}"
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = 10.0,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", help="Most result rows (or triples) one query may return.")
+    ] = 10000,
+    workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
+    dist: Annotated[
+        Optional[Path], typer.Option("--dist", help="Build into this folder (default: a temporary one).")
+    ] = None,
+    allow_service: Annotated[
+        Optional[list[str]], typer.Option("--allow-service", help="Let SERVICE reach this endpoint (repeatable).")
+    ] = None,
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /."""
+    from .server.serve import serve as run_server
+
+    try:
+        project = find_project()
+        with err.status("preparing the endpoint") as status:
+            ready = []
+
+            def on_ready(url: str) -> None:
+                status.stop()
+                err.print(f"serving {url}/sparql (query page at {url}/); Ctrl-C to stop", highlight=False)
+                ready.append(url)
+
+            run_server(
+                project,
+                host,
+                port,
+                dist,
+                workers,
+                timeout,
+                max_rows,
+                allow_service or False,
+                step=lambda s: status.update(s),
+                ready=on_ready,
+            )
+    except BuildFailed as e:
+        _print_violations(e.violations)
+        _fail(e)
+    except MigkgError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port"))
+    except KeyboardInterrupt:
+        err.print("stopped")
+
+
+@app.command()
+def push(
+    endpoint: Annotated[
+        str, typer.Option("--endpoint", help="The server's Graph Store endpoint, e.g. http://localhost:7878/store")
+    ],
+    graph: Annotated[
+        Optional[str], typer.Option("--graph", help="Named graph IRI to replace (default: the default graph).")
+    ] = None,
+) -> None:
+    """Build the graph and upload it to any SPARQL 1.1 Graph Store (Fuseki, GraphDB, Virtuoso, Oxigraph)."""
+    import tempfile
+
+    from .remote import push as run_push
+
+    try:
+        project = find_project()
+        with tempfile.TemporaryDirectory(prefix="migkg-push-") as tmp, err.status("building") as status:
+            result = run_build(project, Path(tmp), step=lambda s: status.update(s))
+            status.update(f"uploading {result.triples} triples")
+            run_push(Path(tmp) / "migkg.nt", endpoint, graph)
+    except BuildFailed as e:
+        _print_violations(e.violations)
+        _fail(e)
+    except MigkgError as e:
+        _fail(e)
+    err.print(
+        f"uploaded {result.triples} triples to {endpoint} ({'graph ' + graph if graph else 'default graph'})",
+        highlight=False,
     )
 
 

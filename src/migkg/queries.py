@@ -16,7 +16,7 @@ from .project import ID_NS, Project
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
 _PARAM = re.compile(
-    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>(?:\s+(?:optional|default=\S+))*)\s*(?:\|\s*(?P<doc>.*))?$"
+    r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>(?:\s+(?:optional|local|default=\S+))*)\s*(?:\|\s*(?P<doc>.*))?$"
 )
 
 
@@ -80,6 +80,7 @@ class Param:
     optional: bool = False
     default: str | None = None
     doc: str = ""
+    local: bool = False  # used inside FILTERs, so it cannot be sent to a remote endpoint as a VALUES block
 
 
 @dataclass
@@ -131,11 +132,13 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
             if not pm or pm["type"] not in PARAM_TYPES:
                 raise QueryError(
                     f"{path}:{lineno}: malformed parameter header '{value}'",
-                    hint=f"write '# param: NAME TYPE [optional] [default=V] | description'; TYPE is one of {', '.join(PARAM_TYPES)}",
+                    hint=f"write '# param: NAME TYPE [optional] [local] [default=V] | description'; TYPE is one of {', '.join(PARAM_TYPES)}",
                 )
             opts = pm["opts"].split()
             default = next((o.split("=", 1)[1] for o in opts if o.startswith("default=")), None)
-            q.params.append(Param(pm["name"], pm["type"], "optional" in opts, default, (pm["doc"] or "").strip()))
+            q.params.append(
+                Param(pm["name"], pm["type"], "optional" in opts, default, (pm["doc"] or "").strip(), "local" in opts)
+            )
         elif key == "title":
             q.title = value.strip()
         else:

@@ -56,10 +56,15 @@ class SparqlClient:
 
     def select(self, query: str) -> list[dict[str, str]]:
         """Run a SELECT; rows as {variable: value}. Cached answers are used when present."""
+        return self.select_table(query)[1]
+
+    def select_table(self, query: str) -> tuple[list[str], list[dict[str, str]]]:
+        """Run a SELECT; the result's variables in order, and rows as {variable: value}."""
         cached = self._cache_file(query)
         if cached is not None and cached.is_file():
             self.log.append(f"cache hit for a query to {self.config.endpoint}")
-            return json.loads(cached.read_text(encoding="utf-8"))
+            data = json.loads(cached.read_text(encoding="utf-8"))
+            return data["vars"], data["rows"]
         if self.config.offline:
             raise RemoteError(
                 f"offline, and no cached answer for this query to {self.config.endpoint}",
@@ -67,15 +72,19 @@ class SparqlClient:
             )
         # Header comments stay home: SPARQLWrapper guesses the query type from the text, and a word
         # such as "added" in a comment can make it send the query as an update.
-        rows = self._fetch("\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#")))
+        variables, rows = self._fetch(
+            "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("#"))
+        )
         if cached is not None:
             cached.parent.mkdir(parents=True, exist_ok=True)
             tmp = cached.with_suffix(".tmp")
-            tmp.write_text(json.dumps(rows, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+            tmp.write_text(
+                json.dumps({"vars": variables, "rows": rows}, ensure_ascii=False, sort_keys=True), encoding="utf-8"
+            )
             tmp.replace(cached)
-        return rows
+        return variables, rows
 
-    def _fetch(self, query: str) -> list[dict[str, str]]:
+    def _fetch(self, query: str) -> tuple[list[str], list[dict[str, str]]]:
         wait = self.config.backoff
         last = ""
         for attempt in range(self.config.retries + 1):
@@ -90,12 +99,13 @@ class SparqlClient:
                 try:
                     data = json.loads(raw)
                     bindings = data["results"]["bindings"]
+                    variables = list(data["head"]["vars"])
                 except (ValueError, KeyError, TypeError) as e:
                     raise RemoteError(
                         f"{self.config.endpoint} answered with malformed SPARQL JSON ({type(e).__name__}: {e})",
                         hint="the endpoint may be overloaded or not a SPARQL endpoint; nothing was written",
                     ) from None
-                return [{k: v.get("value", "") for k, v in b.items()} for b in bindings]
+                return variables, [{k: v.get("value", "") for k, v in b.items()} for b in bindings]
             except urllib.error.HTTPError as e:
                 if e.code in (429, 503):
                     retry_after = e.headers.get("Retry-After") if e.headers else None
