@@ -102,7 +102,7 @@ def test_sparqlwrapper_and_rdflib_clients(endpoint):
     g = rdflib.Graph(store=SPARQLStore(base + "/sparql", returnFormat="json"))
     rows = list(
         g.query(
-            f"SELECT ?label WHERE {{ <https://w3id.org/migkg/id/state/CHN> <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = 'zh') }}"
+            "SELECT ?label WHERE { <https://w3id.org/migkg/id/state/CHN> <http://www.w3.org/2000/01/rdf-schema#label> ?label FILTER(LANG(?label) = 'zh') }"
         )
     )
     assert [str(r[0]) for r in rows] == ["中国"]
