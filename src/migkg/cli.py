@@ -441,6 +441,37 @@ def push(
     )
 
 
+@app.command("reason")
+def reason_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
+) -> None:
+    """Check consistency with HermiT (OWL 2 DL, needs Java) and list the defined classes' members."""
+    from .reason import Inconsistent, reason, sparql_members
+
+    try:
+        project = find_project()
+        with err.status("reasoning with HermiT (about half a minute)"):
+            result = reason(project)
+        kg = KnowledgeGraph.from_project(project)
+        derive(kg, QueryCatalog(project))
+        plain = sparql_members(kg)
+    except Inconsistent as e:
+        for rule, node, message in e.explanations:
+            err.print(f"[{rule}] {node}: {message}", highlight=False, markup=False)
+        _fail(e)
+    except MigkgError as e:
+        _fail(e)
+    rows = []
+    for name, members in result.members.items():
+        codes = sorted(m.rsplit("/", 1)[-1] for m in members)
+        agree = "yes" if members == plain[name] else f"no ({len(plain[name])} by SPARQL)"
+        rows.append([name, str(len(members)), agree, " ".join(codes)])
+    err.print("consistent (HermiT); " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()), highlight=False)
+    _print_table(
+        Table(["class", "members", "same as build", "states"], rows), fmt, "Defined classes (inferred by HermiT)"
+    )
+
+
 @app.command()
 def claims(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",

@@ -6,9 +6,11 @@ from .queries import QueryCatalog
 from .store import KnowledgeGraph
 
 
-def derive(kg: KnowledgeGraph, catalog: QueryCatalog) -> dict[str, int]:
-    """Add every derivation's triples to the derived graph; return counts per derivation."""
+def derive(kg: KnowledgeGraph, catalog: QueryCatalog, skip: frozenset[str] = frozenset()) -> dict[str, int]:
+    """Add every derivation's triples to the derived graph (but those named in `skip`); counts per derivation."""
     counts = {}
     for rule in catalog.constructs():
+        if rule.name in skip:
+            continue
         counts[rule.name] = kg.add_derived(list(kg.query(rule.text)))
     return counts
