@@ -1,0 +1,1 @@
+"""Scale benchmarks: run on demand (python -m benchmarks.run), not in the test suite."""
