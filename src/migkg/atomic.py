@@ -19,8 +19,16 @@ def check_writable(folder: Path) -> None:
         raise OutputError(
             f"cannot create output folder {folder}: {e.strerror}", hint="choose another folder with --out"
         ) from None
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise OutputError(f"cannot write to output folder {folder}", hint="choose another folder with --out")
+    # Probe with a real file: permission bits say nothing for root, and some file systems
+    # (read-only mounts, /proc) refuse writes whatever the bits say.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".migkg-probe-", dir=folder)
+    except OSError as e:
+        raise OutputError(
+            f"cannot write to output folder {folder}: {e.strerror}", hint="choose another folder with --out"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 @contextmanager
