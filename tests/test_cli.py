@@ -41,6 +41,11 @@ def test_build_writes_graph_and_report(built):
     report = (built / "report.md").read_text(encoding="utf-8")
     assert "## Resources per class" in report and "No violations" in report
     assert "2013-07-06" in report  # the as-of date of the 1951 Convention's status table
+    # Every forum is listed with whether its membership list is complete, as the graph says.
+    forums = report.split("## Forums and their membership lists", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in forums.splitlines() if line.startswith("| ") and not line.startswith("| forum")]
+    assert rows and all(line.rstrip(" |").endswith(("complete", "partial")) for line in rows)
+    assert any(line.startswith("| Bali Process |") and line.rstrip(" |").endswith("partial") for line in rows)
 
 
 def test_build_is_byte_identical_across_runs(built, tmp_path):

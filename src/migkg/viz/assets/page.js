@@ -29,8 +29,10 @@
       } else if (e[key] !== value) return false;
     }
     if (state.date) {
+      // A year-only date (xsd:gYear) covers the whole year: a start counts from 1 January
+      // (string order already does that), an end lasts to 31 December.
       if (e.start && e.start > state.date) return false;
-      if (e.end && e.end <= state.date) return false;
+      if (e.end && (e.end.length === 4 ? e.end + "-12-31" < state.date : e.end <= state.date)) return false;
     }
     return true;
   }
