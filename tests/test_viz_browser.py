@@ -4,9 +4,8 @@ test-artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
