@@ -31,6 +31,13 @@ def _lit(v: str, dt: str | None = None, lang: str | None = None) -> str:
     return f'"{v}"^^<{XSD}{dt}>' if dt else f'"{v}"'
 
 
+def _code(i: int) -> str:
+    """A unique three-letter code in ISO 3166's user-assigned range XAA-XZZ (676 states at most)."""
+    if not 0 <= i < 26 * 26:
+        raise ValueError("the generator names at most 676 states")
+    return "X" + chr(65 + i // 26) + chr(65 + i % 26)
+
+
 def _date(rng: random.Random, start: date, years: int) -> date:
     return start + timedelta(days=rng.randrange(max(1, years * 365)))
 
@@ -59,21 +66,25 @@ def generate(
         t(_iri(src), _iri(RDF_TYPE), _iri(M + "Source"))
         t(_iri(src), _iri("http://purl.org/dc/terms/title"), _lit("synthetic benchmark data", lang="en"))
         t(_iri(src), _iri(M + "accessedDate"), _lit("2026-11-22", "date"))
-        regions = [ID + f"m49/{900 + i:03d}" for i in range(20)]
-        for r in regions:
+        # Five regions of three sub-regions each; a state's region follows from its sub-region.
+        regions = [ID + f"m49/{900 + i:03d}" for i in range(5)]
+        subregions = [ID + f"m49/{905 + i:03d}" for i in range(15)]
+        for r in regions + subregions:
             t(_iri(r), _iri(RDF_TYPE), _iri(M + "GeographicArea"))
             t(_iri(r), _iri(LABEL), _lit(f"Region {r[-3:]}", lang="en"))
+            t(_iri(r), _iri(M + "source"), _iri(src))
         state_iris = []
         for i in range(states):
             s = ID + f"state/S{i:03d}"
+            sub = rng.randrange(len(subregions))
             state_iris.append(s)
             for p, o in (
                 (RDF_TYPE, _iri(M + "State")),
                 (LABEL, _lit(f"State {i}", lang="en")),
                 (LABEL, _lit(f"国家{i}", lang="zh")),
-                (M + "iso3166Alpha3", _lit(f"S{i:02d}"[:3].ljust(3, "X"))),
-                (M + "subRegion", _iri(rng.choice(regions))),
-                (M + "region", _iri(regions[i % 5])),
+                (M + "iso3166Alpha3", _lit(_code(i))),
+                (M + "subRegion", _iri(subregions[sub])),
+                (M + "region", _iri(regions[sub % 5])),
                 (M + "source", _iri(src)),
             ):
                 t(_iri(s), _iri(p), o)
@@ -137,6 +148,7 @@ def generate(
                 ):
                     t(_iri(ms), _iri(p), o)
         arr_iris = []
+        arr_signed = {}
         for j in range(arrangements):
             ar = ID + f"arrangement/a{j}"
             arr_iris.append(ar)
@@ -158,18 +170,20 @@ def generate(
             t(_iri(ar), _iri(M + "hasStatusChange"), _iri(sc))
             t(_iri(sc), _iri(RDF_TYPE), _iri(M + "StatusChange"))
             t(_iri(sc), _iri(M + "status"), _iri(ID + "arrangement-status/signed"))
-            t(_iri(sc), _iri(M + "date"), _lit(_date(rng, date(1995, 1, 1), 30).isoformat(), "date"))
+            arr_signed[ar] = _date(rng, date(1995, 1, 1), 25)
+            t(_iri(sc), _iri(M + "date"), _lit(arr_signed[ar].isoformat(), "date"))
             t(_iri(sc), _iri(M + "source"), _iri(src))
         for j in range(transfers):
             tr = ID + f"transfer/t{j}"
             a, b = rng.sample(state_iris, 2)
+            under = rng.choice(arr_iris)  # a transfer is made under an arrangement already signed
             for p, o in (
                 (RDF_TYPE, _iri(M + "Transfer")),
                 (M + "fromActor", _iri(a)),
                 (M + "toActor", _iri(b)),
-                (M + "date", _lit(_date(rng, date(2000, 1, 1), 25).isoformat(), "date")),
+                (M + "date", _lit(_date(rng, arr_signed[under], 5).isoformat(), "date")),
                 (M + "headCount", _lit(str(rng.randrange(1, 400)), "integer")),
-                (M + "underArrangement", _iri(rng.choice(arr_iris))),
+                (M + "underArrangement", _iri(under)),
                 (M + "source", _iri(src)),
             ):
                 t(_iri(tr), _iri(p), o)
