@@ -1,253 +1,244 @@
-"""One command: python -m benchmarks.run [--scale tiny|1m|5m ...] [--out benchmarks/RESULTS.md]
+"""One command: python -m benchmarks.run [--scale tiny|1m|5m ...] [--limit S] [--out FILE]
 
-For each scale, generates a synthetic graph, then times migkg's engine (pyoxigraph) and a plain
-rdflib Graph on the same work: load, validation (the SPARQL quality checks), derivation (the
-CONSTRUCT rules), every named research query (median of several runs), and writing the
-full-graph treaty network page. Each engine runs in its own child process so that its peak
-memory can be read. Prints a table and writes it to the results file.
+For each scale: generate a synthetic graph shaped like migkg's, then time migkg's engine
+(pyoxigraph) and a plain rdflib Graph on the same work: load, validation, derivation, every named
+research query (median of several runs), and the full-graph treaty network page. Prints a table
+with both timings, their ratio and peak memory, checks the targets, and writes the results file.
+
+Each engine runs in its own child process, so its peak memory is its own; it loads the graph once
+and runs every further step in a forked copy of itself, which is killed if it runs past --limit.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import platform
-import resource
-import signal
-import statistics
+import queue as queue_mod
+import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import date
+from importlib.metadata import version
 from pathlib import Path
 
+from .engines import CHECKS, DERIVE, FILES, LOAD, PAGE, ROOT, RUNS, SHACL, SLOW_RUN
+from .engines import run_engine as engine_process
 from .generate import SCALES, generate
 
-ROOT = Path(__file__).resolve().parents[1]
-PARAMS = {  # values for the named queries' required parameters in the synthetic data
-    "parties-as-of": {"instrument": "X-1", "date": "2020-01-01"},
-    "forum-members": {"forum": "f1"},
-    "forum-members-not-party": {"forum": "f1", "instrument": "X-1"},
-}
-RUNS = 3
+TARGET_BUILD, TARGET_QUERY, TARGET_RATIO, TARGET_MEMORY = 30.0, 0.2, 10.0, 4096.0
 
 
-class Timeout(Exception):
-    pass
+@dataclass
+class Outcome:
+    seconds: float | None = None  # None: stopped or failed
+    runs: int = 0
+    note: str = ""  # "stopped after N s" or the error
 
 
-def _alarm(signum, frame):
-    raise Timeout()
+@dataclass
+class EngineRun:
+    results: dict[str, Outcome] = field(default_factory=dict)
+    peak_mib: float = 0.0
 
 
-class RdflibResults:
-    """rdflib query results shaped like pyoxigraph's, so the page code can run on both engines."""
-
-    class Term:
-        def __init__(self, value):
-            self.value = str(value)
-
-    class Var:
-        def __init__(self, name):
-            self.value = name
-
-    def __init__(self, result):
-        self.variables = [self.Var(str(v)) for v in result.vars]
-        self._rows = [{str(k): (None if v is None else self.Term(v)) for k, v in zip(result.vars, r)} for r in result]
-
-    def __iter__(self):
-        return iter(self._rows)
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
 
 
-class RdflibKG:
-    """The slice of KnowledgeGraph the benchmark needs, over a plain rdflib Graph."""
-
-    def __init__(self):
-        import rdflib
-
-        self.g = rdflib.Graph()
-
-    def load_file(self, path: Path) -> None:
-        self.g.parse(path)
-
-    def query(self, text, bindings=None):
-        from migkg.store import to_rdflib
-
-        return RdflibResults(self.g.query(text, initBindings={k: to_rdflib(v) for k, v in (bindings or {}).items()}))
-
-    def add_derived(self, text):
-        for t in self.g.query(text):
-            self.g.add(t)
-
-
-def _timed(fn, limit: float):
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(int(limit))
-    t0 = time.perf_counter()
-    try:
-        fn()
-        return time.perf_counter() - t0
-    except Timeout:
-        return None
-    finally:
-        signal.alarm(0)
-
-
-def _engine_run(engine: str, data: Path, out: Path, limit: float, queue) -> None:
-    from migkg.project import Project
-    from migkg.queries import QueryCatalog
-    from migkg.store import KnowledgeGraph
-    from migkg.viz.networks import NetworkBuilder
-    from migkg.viz.pages import render_page
-
-    project = Project(ROOT)
-    catalog = QueryCatalog(project)
-    files = project.ontology_files() + [data]
-    times: dict[str, float | None] = {}
-    if engine == "migkg":
-        kg = KnowledgeGraph()
-        times["load"] = _timed(lambda: kg.load_files(files), limit)
-        times["validation (qc queries)"] = _timed(lambda: [list(kg.query(c.text)) for c in catalog.checks()], limit)
-
-        def derive_all():
-            for rule in catalog.constructs():
-                kg.add_derived(list(kg.query(rule.text)))
-    else:
-        kg = RdflibKG()
-        times["load"] = _timed(lambda: [kg.load_file(f) for f in files], limit * 4)
-        times["validation (qc queries)"] = _timed(lambda: [list(kg.query(c.text)) for c in catalog.checks()], limit)
-
-        def derive_all():
-            for rule in catalog.constructs():
-                kg.add_derived(rule.text)
-
-    times["derivation"] = _timed(derive_all, limit)
-    for q in catalog.research():
-        values = PARAMS.get(q.name, {})
-        bindings = q.bind(values)
-        runs = []
-        for _ in range(RUNS if engine == "migkg" else 1):
-            runs.append(_timed(lambda: list(kg.query(q.text, bindings)), limit))
-            if runs[-1] is None:
-                break
-        times[f"query {q.name}"] = None if None in runs else statistics.median(runs)
-
-    def page():
-        net = NetworkBuilder(kg, project).treaties()
-        (out / f"treaties-{engine}.html").write_text(render_page(net, "benchmark"), encoding="utf-8")
-
-    times["network page (treaties)"] = _timed(page, limit * 4)
-    if engine == "migkg":
-        import pyoxigraph as ox
-
-        times["write graph files (ttl, nt, jsonld)"] = _timed(
-            lambda: [
-                ox.serialize(kg.triples(), out / f"g.{ext}", format=fmt)
-                for ext, fmt in (
-                    ("ttl", ox.RdfFormat.TURTLE),
-                    ("nt", ox.RdfFormat.N_TRIPLES),
-                    ("jsonld", ox.RdfFormat.JSON_LD),
-                )
-            ],
-            limit,
-        )
-        steps = [
-            "load",
-            "validation (qc queries)",
-            "derivation",
-            "network page (treaties)",
-            "write graph files (ttl, nt, jsonld)",
-        ]
-        times["build total, without SHACL"] = (
-            None if any(times[k] is None for k in steps) else sum(times[k] for k in steps)
-        )
-        times["SHACL shapes (pySHACL)"] = _timed(lambda: _shacl(kg, project), limit)
-    times["peak memory (MiB)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put(times)
-
-
-def _shacl(kg, project) -> None:
-    from migkg.validate import shacl_violations
-
-    shacl_violations(kg, project.shapes_file)
-
-
-def run_scale(name: str, limit: float) -> tuple[int, dict, dict]:
+def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, label: str) -> EngineRun:
+    """Start the engine's process and collect its reports; stop it if it goes silent past the limit."""
+    run = EngineRun()
     ctx = mp.get_context("spawn")
-    with tempfile.TemporaryDirectory(prefix="migkg-bench-") as tmp:
-        data = Path(tmp) / f"synthetic-{name}.nt"
-        triples = generate(data, **SCALES[name])
-        results = {}
-        for engine in ("migkg", "rdflib"):
-            queue = ctx.Queue()
-            proc = ctx.Process(target=_engine_run, args=(engine, data, Path(tmp), limit, queue))
-            proc.start()
-            results[engine] = queue.get()
-            proc.join()
-        return triples, results["migkg"], results["rdflib"]
+    q = ctx.Queue()
+    child = ctx.Process(target=engine_process, args=(engine, data, derived, out, limit, q))
+    child.start()
+    current, started = None, time.monotonic()
+    # The engine stops its own slow steps; this guards loading and the untimed work between steps.
+    patience = limit * 1.5 + 120
+    while True:
+        try:
+            msg = q.get(timeout=1.0)
+        except queue_mod.Empty:
+            if time.monotonic() - started > patience or (not child.is_alive() and q.empty()):
+                why = "stopped" if child.is_alive() else f"the process died (exit code {child.exitcode})"
+                if current:
+                    run.results[current] = Outcome(note=f"{why} after {time.monotonic() - started:,.0f} s")
+                _say(f"  [{label} {engine}] {current or 'between steps'}: {why}; the remaining steps are not run")
+                break
+            continue
+        kind = msg[0]
+        if kind == "begin":
+            current, started = msg[1], time.monotonic()
+            continue
+        if kind == "end":
+            _, step, seconds, runs, peak = msg
+            run.results[step] = Outcome(seconds, runs)
+            run.peak_mib = max(run.peak_mib, peak)
+            _say(f"  [{label} {engine}] {step}: {fmt_time(seconds)}")
+        elif kind in ("stopped", "failed"):
+            run.results[msg[1]] = Outcome(note=msg[2])
+            _say(f"  [{label} {engine}] {msg[1]}: {msg[2]}")
+        elif kind == "done":
+            run.peak_mib = max(run.peak_mib, msg[1])
+            break
+        current, started = None, time.monotonic()
+    if child.is_alive():
+        child.kill()
+    child.join()
+    return run
 
 
-def _fmt(v, memory=False):
-    if v is None:
-        return "timed out"
-    return f"{v:,.0f}" if memory else (f"{v * 1000:,.1f} ms" if v < 1 else f"{v:,.2f} s")
+def fmt_time(v: float) -> str:
+    return f"{v * 1000:,.1f} ms" if v < 1 else f"{v:,.2f} s"
 
 
-def table(name: str, triples: int, ours: dict, base: dict, limit: float) -> str:
+def _cell(o: Outcome | None) -> str:
+    if o is None:
+        return "-"
+    if o.seconds is None:
+        return o.note
+    extra = f" ({o.runs} run{'s' if o.runs > 1 else ''})" if o.runs < RUNS and o.runs > 0 and o.seconds > SLOW_RUN else ""
+    return fmt_time(o.seconds) + extra
+
+
+def _ratio(a: Outcome | None, b: Outcome | None, limit: float) -> str:
+    if a is None or b is None or a.seconds is None or a.seconds <= 0:
+        return ""
+    if b.seconds is None:
+        return f"> {limit / a.seconds:,.0f}x" if b.note.startswith("stopped") else ""
+    return f"{b.seconds / a.seconds:,.1f}x"
+
+
+def _total(run: EngineRun, names: list[str]) -> Outcome | None:
+    parts = [run.results.get(n) for n in names]
+    if any(p is None or p.seconds is None for p in parts):
+        return None
+    return Outcome(sum(p.seconds for p in parts), 1)
+
+
+def table(name: str, triples: int, ours: EngineRun, base: EngineRun, limit: float) -> str:
     lines = [
-        f"### Scale {name}: {triples:,} triples of synthetic data (plus the ontology)",
+        f"### Scale {name}: {triples:,} synthetic triples, plus the ontology",
         "",
         "| step | migkg (pyoxigraph) | rdflib Graph | ratio (rdflib / migkg) |",
         "|---|---|---|---|",
     ]
-    for step in ours:
-        a, b = ours[step], base.get(step)
-        memory = step.startswith("peak memory")
-        if step not in base:
-            lines.append(f"| {step} | {_fmt(a, memory)} | (migkg only) | |")
-            continue
-        ratio = "" if memory or a in (None, 0) else (f"> {limit / a:,.0f}x" if b is None else f"{b / a:,.1f}x")
-        lines.append(
-            f"| {step} | {_fmt(a, memory)} | {_fmt(b, memory) if b is not None else f'> {limit:g} s (timed out)'} | {ratio} |"
-        )
+    for step, a in ours.results.items():
+        b = base.results.get(step)
+        lines.append(f"| {step} | {_cell(a)} | {_cell(b) if step in base.results else '(migkg only)'} | {_ratio(a, b, limit)} |")
+    common = [LOAD, CHECKS, DERIVE, PAGE]
+    a, b = _total(ours, common), _total(base, common)
+    lines.append(
+        f"| load + checks + derivation + page | {_cell(a) if a else 'incomplete'} | {_cell(b) if b else 'incomplete'} | {_ratio(a, b, limit)} |"
+    )
+    full = _total(ours, common + [FILES, SHACL])
+    lines.append(f"| full build (adds SHACL and graph files) | {_cell(full) if full else 'incomplete'} | (migkg only) | |")
+    lines.append(f"| peak memory (MiB) | {ours.peak_mib:,.0f} | {base.peak_mib:,.0f} | |")
+    lines += ["", "Targets:", ""] + [f"- {t}" for t in targets(ours, base, limit)]
     return "\n".join(lines) + "\n"
 
 
-def machine() -> str:
-    import os
+def targets(ours: EngineRun, base: EngineRun, limit: float) -> list[str]:
+    out = []
+    full = _total(ours, [LOAD, CHECKS, DERIVE, PAGE, FILES, SHACL])
+    core = _total(ours, [LOAD, CHECKS, DERIVE, PAGE, FILES])
+    out.append(
+        f"full build under {TARGET_BUILD:g} s: "
+        + ("incomplete" if full is None else ("met" if full.seconds < TARGET_BUILD else "missed") + f" ({fmt_time(full.seconds)})")
+        + ("" if core is None else f"; without SHACL {fmt_time(core.seconds)}")
+    )
+    queries = {s: o for s, o in ours.results.items() if s.startswith("query ")}
+    slow = [f"{s[6:]} {_cell(o)}" for s, o in queries.items() if o.seconds is None or o.seconds >= TARGET_QUERY]
+    out.append(
+        f"every named query under {TARGET_QUERY * 1000:g} ms (median): "
+        + (f"met ({len(queries)} of {len(queries)})" if not slow else f"missed by {len(slow)} of {len(queries)}: " + "; ".join(slow))
+    )
+    below = []
+    for s, a in queries.items():
+        r = _ratio(a, base.results.get(s), limit)
+        value = float(r.strip("> x").replace(",", "")) if r else None
+        if value is None or value < TARGET_RATIO:
+            below.append(f"{s[6:]} {r or 'n/a'}")
+    out.append(
+        f"every named query at least {TARGET_RATIO:g}x faster than rdflib: "
+        + ("met" if not below else f"missed by {len(below)} of {len(queries)}: " + "; ".join(below))
+    )
+    out.append(
+        f"peak memory under {TARGET_MEMORY / 1024:g} GiB: "
+        + ("met" if ours.peak_mib < TARGET_MEMORY else "missed")
+        + f" (migkg {ours.peak_mib:,.0f} MiB)"
+    )
+    return out
 
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{platform.machine()}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, Python {platform.python_version()}, {platform.platform()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}, pyoxigraph {version('pyoxigraph')}, rdflib {version('rdflib')}, "
+        f"pyshacl {version('pyshacl')}"
+    )
+
+
+def run_scale(name: str, limit: float, workdir: Path) -> str:
+    data = workdir / f"synthetic-{name}.nt"
+    _say(f"scale {name}: generating synthetic data...")
+    triples = generate(data, **SCALES[name])
+    _say(f"scale {name}: {triples:,} triples; running migkg, then rdflib (each step is stopped after {limit:g} s)")
+    derived = workdir / f"derived-{name}.nt"
+    ours = run_engine("migkg", data, derived, workdir, limit, name)
+    base = run_engine("rdflib", data, derived, workdir, limit, name)
+    return table(name, triples, ours, base, limit)
 
 
 def main(argv=None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scale", action="append", choices=sorted(SCALES), help="scale(s) to run (default: 1m and 5m)")
-    ap.add_argument("--limit", type=float, default=300.0, help="seconds before a step counts as timed out")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md", help="results file")
+    from migkg.atomic import write_text_atomic
+
+    ap = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--scale", action="append", choices=sorted(SCALES), help="scale to run; repeat for several (default: 1m and 5m)")
+    ap.add_argument("--limit", type=float, default=600.0, help="seconds after which a step is stopped (default: 600)")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md", help="results file to write")
     args = ap.parse_args(argv)
+    if args.limit <= 0:
+        ap.error("--limit must be a positive number of seconds")
     scales = args.scale or ["1m", "5m"]
+    command = "python -m benchmarks.run" + "".join(f" --scale {s}" for s in scales)
     parts = [
         "# migkg benchmark results",
         "",
-        f"Run on {date.today().isoformat()} with `python -m benchmarks.run {' '.join('--scale ' + s for s in scales)}`.",
+        f"Run on {date.today().isoformat()} with `{command}` (step limit {args.limit:g} s).",
+        "",
         f"Machine: {machine()}.",
         "",
-        "Each engine runs in its own child process; times are wall-clock; named queries are the median of "
-        f"{RUNS} runs for migkg and one run for rdflib; a step over {args.limit:g} s is stopped and shown as timed out.",
-        "Validation here is the SPARQL quality checks; the SHACL shapes (pySHACL, on rdflib) are reported in the notes.",
+        f"Each engine runs in its own child process; times are wall-clock. Named queries: median of {RUNS} "
+        f"runs, or one run when it takes over {SLOW_RUN:g} s. A step past the limit is stopped and shown so; "
+        "its ratio is then a lower bound. When a baseline step is stopped, the baseline goes on with migkg's "
+        "derived triples, so both engines always query the same data.",
         "",
     ]
-    for name in scales:
-        print(f"scale {name}: generating and running (this can take a while)...", flush=True)
-        triples, ours, base = run_scale(name, args.limit)
-        t = table(name, triples, ours, base, args.limit)
-        print(t, flush=True)
-        parts.append(t)
+    with tempfile.TemporaryDirectory(prefix="migkg-bench-") as tmp:
+        for name in scales:
+            text = run_scale(name, args.limit, Path(tmp))
+            print(text, flush=True)
+            parts.append(text)
     notes = ROOT / "benchmarks" / "NOTES.md"
-    if notes.exists():
+    if notes.exists() and args.out.resolve() == (ROOT / "benchmarks" / "RESULTS.md").resolve():
         parts.append(notes.read_text(encoding="utf-8"))
-    args.out.write_text("\n".join(parts), encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_text_atomic(args.out, "\n".join(parts))
+    _say(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
