@@ -84,6 +84,14 @@ class RdflibKG:
 
         return RdflibResults(self.g.query(text, initBindings={k: to_rdflib(v) for k, v in (bindings or {}).items()}))
 
+    def shacl(self, shapes_file: Path) -> None:
+        """pySHACL straight on this graph, with the options migkg's validation uses."""
+        import pyshacl
+        import rdflib
+
+        shapes = rdflib.Graph().parse(shapes_file)
+        pyshacl.validate(self.g, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+
     def derive(self, catalog) -> None:
         for rule in catalog.constructs():
             for t in self.g.query(rule.text):
@@ -143,9 +151,9 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
     ("stopped"|"failed", step, note) and finally ("done", MiB) on the queue."""
     import pyoxigraph as ox
 
-    from migkg.build import GRAPH_OUTPUTS
+    from migkg.build import write_graph_files
     from migkg.derive import derive
-    from migkg.project import PREFIXES, Project
+    from migkg.project import Project
     from migkg.queries import QueryCatalog
     from migkg.store import KnowledgeGraph
     from migkg.validate import check_violations, shacl_violations
@@ -176,6 +184,8 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
 
     if engine == "migkg":
         step(CHECKS, lambda: check_violations(kg, catalog))
+        # SHACL runs before derivation, on the asserted triples, as in the build.
+        step(SHACL, lambda: shacl_violations(kg, project.shapes_file))
         step(DERIVE, lambda: derive(kg, catalog))
         derive(kg, catalog)  # the worker's derived triples died with it; derive again here, untimed
         quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode("https://w3id.org/migkg/graph/derived"))
@@ -183,6 +193,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), derived, ox.RdfFormat.N_TRIPLES)
     else:
         step(CHECKS, lambda: [list(kg.query(c.text)) for c in catalog.checks()])
+        step(SHACL, lambda: kg.shacl(project.shapes_file))
         step(DERIVE, lambda: kg.derive(catalog))
         kg.load_files([derived])  # migkg's derived triples, untimed: same data for both engines' queries
 
@@ -197,12 +208,5 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
     step(PAGE, page)
     if engine == "migkg":
 
-        def write_files():  # as the build writes them
-            triples = kg.triples()
-            for name, fmt in GRAPH_OUTPUTS.items():
-                prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
-                ox.serialize(triples, out / name, format=fmt, prefixes=prefixes)
-
-        step(FILES, write_files)
-        step(SHACL, lambda: shacl_violations(kg, project.shapes_file))
+        step(FILES, lambda: write_graph_files(kg, out))  # as the build writes them
     queue.put(("done", max(peak, _peak_mib())))

@@ -25,6 +25,18 @@ GRAPH_OUTPUTS = {
 }
 
 
+def write_graph_files(kg: KnowledgeGraph, folder: Path) -> int:
+    """Write the graph as N-Triples, Turtle and JSON-LD, all in one stable order; return the triple count."""
+    nt = kg.ntriples()
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    for name, fmt in GRAPH_OUTPUTS.items():
+        if fmt == ox.RdfFormat.N_TRIPLES:
+            (folder / name).write_bytes(nt)  # already sorted N-Triples
+        else:
+            ox.serialize(triples, folder / name, format=fmt, prefixes=PREFIXES)
+    return len(triples)
+
+
 class BuildFailed(MigkgError):
     """The graph does not validate; nothing was written."""
 
@@ -57,17 +69,14 @@ def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: N
     step("deriving (queries/construct)")
     derived = derive(kg, QueryCatalog(project))
     step("writing graph files")
-    triples = kg.triples()
-    result = BuildResult(out=out, triples=len(triples), derived=derived)
+    result = BuildResult(out=out, triples=0, derived=derived)
     with staged_dir(out) as stage:
-        for name, fmt in GRAPH_OUTPUTS.items():
-            prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
-            ox.serialize(triples, stage / name, format=fmt, prefixes=prefixes)
+        result.triples = write_graph_files(kg, stage)
         step("drawing network pages")
         write_pages(kg, project, stage, step=step)
         step("network analytics")
         write_analysis(kg, project, stage)
         step("writing report")
-        (stage / "report.md").write_text(render_report(kg, project, [], derived, len(triples)), encoding="utf-8")
+        (stage / "report.md").write_text(render_report(kg, project, [], derived, result.triples), encoding="utf-8")
         result.files = [out / p.name for p in sorted(stage.iterdir())]
     return result
