@@ -209,7 +209,7 @@ def main(argv=None) -> None:
         prog="python -m benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--scale", action="append", choices=sorted(SCALES), help="scale to run; repeat for several (default: 1m and 5m)")
-    ap.add_argument("--limit", type=float, default=600.0, help="seconds after which a step is stopped (default: 600)")
+    ap.add_argument("--limit", type=float, default=60.0, help="seconds after which a step is stopped (default: 60)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md", help="results file to write")
     args = ap.parse_args(argv)
     if args.limit <= 0:
