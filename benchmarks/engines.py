@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import resource
+import signal
 import statistics
 import time
 from pathlib import Path
@@ -98,6 +99,16 @@ class RdflibKG:
                 self.g.add(t)
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so a stopped benchmark leaves nothing running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: children are still stopped on a normal exit
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -122,6 +133,7 @@ def _in_worker(fn, runs: int, limit: float):
     recv, send = ctx.Pipe(duplex=False)
 
     def work():
+        _die_with_parent()
         try:
             seconds, n = _measure(fn, runs)
             send.send(("end", seconds, n, _peak_mib()))
@@ -149,6 +161,7 @@ def _in_worker(fn, runs: int, limit: float):
 def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, queue) -> None:
     """Time every step for one engine, reporting ("begin", step), ("end", step, seconds, runs, MiB),
     ("stopped"|"failed", step, note) and finally ("done", MiB) on the queue."""
+    _die_with_parent()
     import pyoxigraph as ox
 
     from migkg.build import write_graph_files
