@@ -87,11 +87,9 @@ class RdflibKG:
 
     def shacl(self, shapes_file: Path) -> None:
         """pySHACL straight on this graph, with the options migkg's validation uses."""
-        import pyshacl
-        import rdflib
+        from migkg.validate import run_pyshacl
 
-        shapes = rdflib.Graph().parse(shapes_file)
-        pyshacl.validate(self.g, shacl_graph=shapes, inference="none", advanced=False, allow_warnings=True)
+        run_pyshacl(self.g, shapes_file)
 
     def derive(self, catalog) -> None:
         for rule in catalog.constructs():
@@ -168,7 +166,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
     from migkg.derive import derive
     from migkg.project import Project
     from migkg.queries import QueryCatalog
-    from migkg.store import KnowledgeGraph
+    from migkg.store import DERIVED_GRAPH, KnowledgeGraph
     from migkg.validate import check_violations, shacl_violations
     from migkg.viz.networks import NetworkBuilder
     from migkg.viz.pages import render_page
@@ -186,7 +184,6 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
             queue.put(("end", name, *result[1:]))
         else:
             queue.put((result[0], name, result[1]))
-        return result[0] == "end"
 
     # Loading happens in this process (the graph is what the workers inherit); the parent guards its time.
     kg = KnowledgeGraph() if engine == "migkg" else RdflibKG()
@@ -201,7 +198,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
         step(SHACL, lambda: shacl_violations(kg, project.shapes_file))
         step(DERIVE, lambda: derive(kg, catalog))
         derive(kg, catalog)  # the worker's derived triples died with it; derive again here, untimed
-        quads = kg.store.quads_for_pattern(None, None, None, ox.NamedNode("https://w3id.org/migkg/graph/derived"))
+        quads = kg.store.quads_for_pattern(None, None, None, DERIVED_GRAPH)
         # Written for the baseline, which then queries exactly the same triples.
         ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), derived, ox.RdfFormat.N_TRIPLES)
     else:
@@ -220,6 +217,5 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
 
     step(PAGE, page)
     if engine == "migkg":
-
         step(FILES, lambda: write_graph_files(kg, out))  # as the build writes them
     queue.put(("done", max(peak, _peak_mib())))

@@ -39,10 +39,8 @@ def _term_str(t: rdflib.term.Node | ox.Term | None) -> str:
     return str(t)
 
 
-def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
-    data = kg.to_rdflib()
-    for prefix, ns in PREFIXES.items():
-        data.bind(prefix, ns, replace=True)
+def run_pyshacl(data: rdflib.Graph, shapes_file: Path) -> tuple[bool, rdflib.Graph]:
+    """pySHACL over an rdflib graph with migkg's options (no inference); (conforms, report graph)."""
     shapes = rdflib.Graph().parse(shapes_file)
     try:
         conforms, report, _ = pyshacl.validate(
@@ -50,6 +48,14 @@ def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
         )
     except ShapeLoadError as e:
         raise MigkgError(f"{shapes_file}: the SHACL shapes cannot be used: {e.args[0] if e.args else e}") from None
+    return conforms, report
+
+
+def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
+    data = kg.to_rdflib()
+    for prefix, ns in PREFIXES.items():
+        data.bind(prefix, ns, replace=True)
+    conforms, report = run_pyshacl(data, shapes_file)
     if conforms:
         return []
     already = {(lit.subject, lit.lexical) for lit in kg.ill_typed}
