@@ -12,6 +12,8 @@ REFERENCE = ROOT.parent / "shared" / "reference"
 TABLES = sorted((REFERENCE / "untc" / "treaties").glob("*.csv"))
 COUNTRIES = REFERENCE / "countries" / "country-codes.csv"
 needs_reference = pytest.mark.skipif(not COUNTRIES.is_file(), reason="../shared/reference is not beside the checkout")
+# Ten real rows of the country table, so the importers are tested on a fresh clone too.
+SMALL_COUNTRIES = FIXTURES / "countries" / "country-codes.csv"
 
 
 @needs_reference
@@ -107,7 +109,10 @@ def test_states_have_codes_regions_and_bilingual_names(project_kg):
 
 def test_bad_tables_give_one_report_and_write_nothing(tmp_path):
     out = tmp_path / "untc"
-    r = run_cli("import", "untc", str(FIXTURES / "untc" / "bad" / "treaties" / "5-2.csv"), "--out", str(out))
+    r = run_cli(
+        "import", "untc", str(FIXTURES / "untc" / "bad" / "treaties" / "5-2.csv"),
+        "--countries", str(SMALL_COUNTRIES), "--out", str(out),
+    )
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr
     bad = str(FIXTURES / "untc" / "bad" / "treaties" / "5-2.csv")
@@ -124,10 +129,37 @@ def test_bad_tables_give_one_report_and_write_nothing(tmp_path):
     assert not out.exists()
 
 
+def test_small_tables_import_without_the_reference_folder(tmp_path):
+    """The importers on the ten-row country table and a three-row UNTC table written here."""
+    r = run_cli("import", "countries", str(SMALL_COUNTRIES), "--out", str(tmp_path / "countries.ttl"))
+    assert r.returncode == 0, r.stderr
+    import rdflib
+
+    g = rdflib.Graph().parse(tmp_path / "countries.ttl")
+    m = "https://w3id.org/migkg/ontology#"
+    states = {str(o) for o in g.objects(None, rdflib.URIRef(m + "iso3166Alpha3"))}
+    assert {"AFG", "AUS", "CHN", "USA"} <= states and "ALA" not in states  # Åland is part of Finland
+    table = tmp_path / "treaties" / "5-2.csv"
+    table.parent.mkdir()
+    table.write_text(
+        'Participant,Signature,"Accession(a), Succession(d), Ratification"\n'
+        "Afghanistan,,30 Aug 2005 a\nAustralia,,22 Jan 1954 a\nAlgeria,,21 Feb 1963 d\n",
+        encoding="utf-8",
+    )
+    r = run_cli("import", "untc", str(table), "--countries", str(SMALL_COUNTRIES), "--out", str(tmp_path / "untc"))
+    assert r.returncode == 0, r.stderr
+    g = rdflib.Graph().parse(tmp_path / "untc" / "V-2.ttl")
+    rows = {
+        (str(g.value(a, rdflib.URIRef(m + "actor"))).rsplit("/", 1)[-1], str(g.value(a, rdflib.URIRef(m + "date"))))
+        for a in g.subjects(rdflib.RDF.type, rdflib.URIRef(m + "TreatyAction"))
+    }
+    assert rows == {("AFG", "2005-08-30"), ("AUS", "1954-01-22"), ("DZA", "1963-02-21")}
+
+
 def test_table_for_unknown_instrument(tmp_path):
     odd = tmp_path / "9-99.csv"
     odd.write_text("Participant,Signature,Ratification\nAfghanistan,,1 Jan 2000\n")
-    r = run_cli("import", "untc", str(odd), "--out", str(tmp_path / "out"))
+    r = run_cli("import", "untc", str(odd), "--countries", str(SMALL_COUNTRIES), "--out", str(tmp_path / "out"))
     assert r.returncode == 1 and "no treaty with MTDSG number IX-99" in r.stderr
     assert not (tmp_path / "out").exists()
 
