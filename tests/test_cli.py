@@ -67,15 +67,20 @@ def test_participation_csv(project_kg):
     r = run_cli("query", "participation", "--format", "csv")
     assert r.returncode == 0, r.stderr
     rows = list(csv.reader(io.StringIO(r.stdout)))
-    assert rows[0] == ["iso3", "instrument", "action", "date", "source"]
+    assert rows[0] == ["iso3", "instrument", "action", "date", "source", "precision"]
     actions = [row for row in rows[1:]]
     n_actions = len(list(project_kg.query("SELECT ?a WHERE { ?a a <https://w3id.org/migkg/ontology#TreatyAction> }")))
     assert len(actions) == n_actions > 0
     allowed = {"signature", "ratification", "acceptance", "approval", "accession", "succession", "denunciation"}
-    for iso3, instrument, action, date, source in actions:
+    width = {"day": 10, "month": 7, "year": 4}  # ISO 8601 reduced forms: 2016-05-27, 2016-05, 2016
+    for iso3, instrument, action, date, source, precision in actions:
         assert action in allowed
-        assert len(date) == 10 and date[4] == "-" and date[7] == "-"
+        assert len(date) == width[precision] and date[:4].isdigit()
+        if precision != "year":
+            assert date[4] == "-" and (precision == "month" or date[7] == "-")
         assert source.startswith("http")
+    precisions = {row[5] for row in actions}
+    assert {"day", "month", "year"} <= precisions, precisions  # sourced months and years are kept, not dropped
     # A real row of the UNTC snapshot: China acceded to the 1951 Convention on 24 Sep 1982.
     assert ["CHN", "V-2", "accession", "1982-09-24"] in [row[:4] for row in actions]
 
@@ -88,7 +93,7 @@ def test_query_formats_and_params():
     rows = json.loads(r.stdout)
     assert rows and {row["iso3"] for row in rows} == {"USA"}
     md = run_cli("query", "participation", "-p", "instrument=V-5", "--format", "md")
-    assert md.stdout.startswith("| iso3 | instrument | action | date | source |")
+    assert md.stdout.startswith("| iso3 | instrument | action | date | source | precision |")
     table = run_cli("query", "participation", "-p", "iso3=CHN")
     assert table.returncode == 0 and "V-2" in table.stdout
 
@@ -127,6 +132,17 @@ def test_ill_typed_date_is_a_violation_with_file_and_line():
     f = BAD / "bad-date.ttl"
     r = run_cli("validate", str(f))
     assert_clean_error(r, 1, f"{f}:7", '"2025-13-45"^^xsd:date is not a valid xsd:date')
+
+
+def test_date_that_contradicts_its_precision_is_a_violation_naming_file_line_and_node():
+    f = BAD / "date-against-precision.ttl"
+    r = run_cli("validate", str(f))
+    assert_clean_error(
+        r, 1,
+        f'{f}:8: [ill-typed-literal] https://w3id.org/migkg/id/action/V-5/USA/accession-2016: "2016-05-27"^^xsd:gYear',
+        f'{f}:15: [ill-typed-literal] https://w3id.org/migkg/id/action/V-2/USA/accession-2016-13: "2016-13"^^xsd:gYearMonth',
+        "https://w3id.org/migkg/id/action/V-3/USA/accession-2016-time",  # a time is no precision migkg knows
+    )
 
 
 def test_unknown_class_and_property_are_violations():

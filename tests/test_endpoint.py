@@ -232,7 +232,7 @@ def test_named_query_with_bound_parameters(endpoint):
     base, _ = endpoint
     status, _, body = get(base + "/named/participation?iso3=CHN&format=csv")
     rows = list(csv.reader(io.StringIO(body.decode())))
-    assert status == 200 and rows[0] == ["iso3", "instrument", "action", "date", "source"]
+    assert status == 200 and rows[0] == ["iso3", "instrument", "action", "date", "source", "precision"]
     assert {r[0] for r in rows[1:]} == {"CHN"}
     status, _, body = get(base + "/named/participation?" + urllib.parse.urlencode({"iso3": "' } DROP ALL #"}))
     assert status == 400 and b"ISO 3166" in body

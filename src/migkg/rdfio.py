@@ -26,6 +26,7 @@ _INT = re.compile(r"^[+-]?[0-9]+$")
 _NONNEG = re.compile(r"^\+?[0-9]+$")
 _DATE = re.compile(r"^(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?$")
 _YEAR = re.compile(r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$")
+_YEAR_MONTH = re.compile(r"^-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?$")
 # An entity whose value refers to another entity, or to an outside resource, is how
 # "billion laughs" and external-entity attacks start; plain string entities are fine.
 _RISKY_ENTITY = re.compile(r"<!ENTITY[^>]*(&|SYSTEM|PUBLIC)", re.IGNORECASE)
@@ -44,7 +45,12 @@ def _valid_date(lexical: str) -> bool:
 
 LEXICAL_CHECKS = {
     XSD + "date": (_valid_date, "YYYY-MM-DD, a real calendar date"),
-    XSD + "gYear": (lambda s: bool(_YEAR.match(s)), "a year, YYYY"),
+    # The datatype of a date is its precision, so a day in a gYear is a date that contradicts its precision.
+    XSD + "gYear": (lambda s: bool(_YEAR.match(s)), "a year, YYYY (a date known to the day is an xsd:date)"),
+    XSD + "gYearMonth": (
+        lambda s: bool(_YEAR_MONTH.match(s)),
+        "a month, YYYY-MM (a date known to the day is an xsd:date, one known to the year an xsd:gYear)",
+    ),
     XSD + "integer": (lambda s: bool(_INT.match(s)), "an integer"),
     XSD + "nonNegativeInteger": (lambda s: bool(_NONNEG.match(s)), "a non-negative integer"),
     XSD + "boolean": (lambda s: s in {"true", "false", "1", "0"}, "true or false"),
