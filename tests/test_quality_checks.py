@@ -43,3 +43,14 @@ def test_rule_quiet_on_good_example(check):
 def test_rule_quiet_on_project_graph(check, project_kg):
     rows = [(r["node"].value, r["message"].value) for r in project_kg.query(check.text)]
     assert rows == []
+
+
+@pytest.mark.parametrize(
+    "rule, nodes",
+    [("action-before-adoption", {"action", "coarse"}), ("consent-before-signature", {"rat", "rat2"})],
+)
+def test_date_checks_fire_at_the_coarser_precision(rule, nodes):
+    """A month or year date fires only when every possible day is too early (the good examples hold the near misses)."""
+    check = next(c for c in CHECKS if c.name == f"{rule}-violation")
+    kg = kg_with(FIXTURES / "qc" / rule / "bad.ttl")
+    assert {r["node"].value.rsplit("/", 1)[-1] for r in kg.query(check.text)} == nodes
