@@ -47,7 +47,11 @@ def test_rule_quiet_on_project_graph(check, project_kg):
 
 @pytest.mark.parametrize(
     "rule, nodes",
-    [("action-before-adoption", {"action", "coarse"}), ("consent-before-signature", {"rat", "rat2"})],
+    [
+        ("action-before-adoption", {"action", "coarse"}),
+        ("consent-before-signature", {"rat", "rat2"}),
+        ("double-consent", {"acc", "acc3"}),
+    ],
 )
 def test_date_checks_fire_at_the_coarser_precision(rule, nodes):
     """A month or year date fires only when every possible day is too early (the good examples hold the near misses)."""
