@@ -5,7 +5,7 @@ from __future__ import annotations
 from .claims import check_all, findings_table
 from .viz.analytics import analyses, analysis_markdown
 from .viz.networks import NetworkBuilder
-from .queries import parse_query_file
+from .queries import QueryCatalog, parse_query_file
 from .project import Project
 from .results import Table, to_markdown
 from .store import KnowledgeGraph
@@ -15,6 +15,25 @@ from .validate import Violation
 def report_table(kg: KnowledgeGraph, project: Project, name: str) -> Table:
     q = parse_query_file(project.queries_dir / "report" / f"{name}.rq")
     return Table.from_solutions(kg.query(q.text))
+
+
+def status_figures_table(kg: KnowledgeGraph, project: Project) -> Table:
+    """Each headline figure beside the graph's parties as of its date, counted by `parties-as-of` itself.
+
+    Actors that query marks uncertain (a month or year that straddles the date) are listed, not counted.
+    """
+    figures = report_table(kg, project, "status-figures")
+    as_of = QueryCatalog(project).resolve("parties-as-of")
+    rows = []
+    for instrument, date, headline, note, source in figures.rows:
+        parties = Table.from_solutions(kg.query(as_of.text, as_of.bind({"instrument": instrument, "date": date})))
+        col = {c: i for i, c in enumerate(parties.columns)}
+        certain = {(r[col["iso3"]], r[col["name_en"]]) for r in parties.rows if r[col["status"]] == "party"}
+        uncertain = [r for r in parties.rows if r[col["status"]] == "uncertain"]
+        maybe = sorted({f"{r[col['name_en']] or r[col['iso3']]} ({r[col['since']]})" for r in uncertain})
+        difference = int(headline) - len(certain)
+        rows.append([instrument, date, headline, str(len(certain)), str(difference), ", ".join(maybe), note, source])
+    return Table(["instrument", "as_of", "headline", "graph", "difference", "uncertain", "note", "source"], rows)
 
 
 def currency_note(kg: KnowledgeGraph, project: Project) -> str:
@@ -55,7 +74,7 @@ def render_report(
         "actors whose consent is dated only to a month or year that straddles the date: counted on neither side.",
         "`note` says which states research found to account for the difference, or what was searched.",
         "",
-        to_markdown(report_table(kg, project, "status-figures")),
+        to_markdown(status_figures_table(kg, project)),
         "## Treaty actions and parties per instrument",
         "",
         "`parties` counts actors whose latest consent is not followed by a denunciation, "
