@@ -59,7 +59,7 @@ class BuildResult:
 
 
 def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: None) -> BuildResult:
-    check_writable(out)
+    check_writable(out)  # fail before the work, not after it
     step("loading ontology and graph")
     kg = KnowledgeGraph.from_project(project)
     step("validating (SHACL shapes and quality checks)")
@@ -73,9 +73,9 @@ def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: N
     with staged_dir(out) as stage:
         result.triples = write_graph_files(kg, stage)
         step("drawing network pages")
-        write_pages(kg, project, stage, step=step)
+        write_pages(kg, project, stage, step=step, staged=False)
         step("network analytics")
-        write_analysis(kg, project, stage)
+        write_analysis(kg, project, stage, staged=False)
         step("writing report")
         (stage / "report.md").write_text(render_report(kg, project, [], derived, result.triples), encoding="utf-8")
         result.files = [out / p.name for p in sorted(stage.iterdir())]

@@ -32,11 +32,23 @@ def _cell(term: ox.Term | None) -> str:
     return term.value
 
 
-def to_csv(t: Table) -> str:
+# A cell that starts with one of these is run as a formula by spreadsheet programs
+# (OWASP, "CSV Injection"); tab and carriage return can hide such a start.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """The cell as a spreadsheet shows it, but never runs it: a leading apostrophe before a formula start."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def to_csv(t: Table, spreadsheet: bool = False) -> str:
+    """CSV with the data unchanged; `spreadsheet=True` neutralises cells a spreadsheet would run as formulas."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(t.columns)
-    w.writerows(t.rows)
+    fix = spreadsheet_safe if spreadsheet else (lambda c: c)
+    w.writerow([fix(c) for c in t.columns])
+    w.writerows([fix(c) for c in r] for r in t.rows)
     return buf.getvalue()
 
 

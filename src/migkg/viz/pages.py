@@ -12,6 +12,7 @@ import jinja2
 import pyvis
 
 from ..atomic import staged_dir
+from .analytics import analyses
 from ..derive import derive
 from ..errors import MigkgError
 from ..project import Project
@@ -118,8 +119,12 @@ def write_pages(
     out: Path,
     states: list[str] = (),
     step: Callable[[str], None] = lambda s: None,
+    staged: bool = True,
 ) -> list[Path]:
-    """Write every network page and index.html into `out` (all or nothing)."""
+    """Write every network page and index.html into `out` (all or nothing).
+
+    `staged=False` writes straight into `out`, for a caller that is itself writing a staged folder.
+    """
     builder = NetworkBuilder(kg, project)
     nets = [builder.treaties(), builder.forums(), builder.arrangements()]
     for iso3 in states:
@@ -130,29 +135,33 @@ def write_pages(
             )
         nets.append(ego)
     note = currency_note(kg, project)
-    written = []
+    if not staged:
+        return _pages_into(out, nets, note, step)
     with staged_dir(out) as stage:
-        for net in nets:
-            step(f"drawing {net.key}")
-            (stage / f"{net.key}.html").write_text(render_page(net, note), encoding="utf-8")
-        pages = [
-            {
-                "file": f"{n.key}.html",
-                "title_en": n.title_en,
-                "title_zh": n.title_zh,
-                "nodes": n.graph.number_of_nodes(),
-                "edges": n.graph.number_of_edges(),
-            }
-            for n in nets
-        ]
-        index = (
-            _env()
-            .get_template("index.html")
-            .render(pages=pages, note=note, page_css=(ASSETS / "page.css").read_text("utf-8"))
-        )
-        (stage / "index.html").write_text(index, encoding="utf-8")
-        written = [out / p.name for p in sorted(stage.iterdir())]
-    return written
+        return [out / p.name for p in _pages_into(stage, nets, note, step)]
+
+
+def _pages_into(stage: Path, nets: list, note: str, step: Callable[[str], None]) -> list[Path]:
+    for net in nets:
+        step(f"drawing {net.key}")
+        (stage / f"{net.key}.html").write_text(render_page(net, note), encoding="utf-8")
+    pages = [
+        {
+            "file": f"{n.key}.html",
+            "title_en": n.title_en,
+            "title_zh": n.title_zh,
+            "nodes": n.graph.number_of_nodes(),
+            "edges": n.graph.number_of_edges(),
+        }
+        for n in nets
+    ]
+    index = (
+        _env()
+        .get_template("index.html")
+        .render(pages=pages, note=note, page_css=(ASSETS / "page.css").read_text("utf-8"))
+    )
+    (stage / "index.html").write_text(index, encoding="utf-8")
+    return sorted([stage / f"{n.key}.html" for n in nets] + [stage / "index.html"])
 
 
 def build_pages(project: Project, out: Path, states: list[str] = ()) -> list[Path]:
@@ -161,20 +170,26 @@ def build_pages(project: Project, out: Path, states: list[str] = ()) -> list[Pat
     return write_pages(kg, project, out, states)
 
 
-def write_analysis(kg: KnowledgeGraph, project: Project, out: Path) -> list[Path]:
-    """CSV per analysis under out/analysis/, and out/analysis.md."""
-    from ..results import to_csv
-    from .analytics import analyses, analysis_markdown
-
+def write_analysis(kg: KnowledgeGraph, project: Project, out: Path, staged: bool = True) -> list[Path]:
+    """CSV per analysis under out/analysis/, and out/analysis.md (all or nothing; see write_pages for `staged`)."""
     tables = analyses(NetworkBuilder(kg, project))
+    if not staged:
+        return _analysis_into(out, tables)
     with staged_dir(out) as stage:
-        (stage / "analysis").mkdir()
-        for name, table in tables.items():
-            (stage / "analysis" / f"{name}.csv").write_text(to_csv(table), encoding="utf-8")
-        note = (
-            "Network analytics (networkx). Forum memberships are only those sourced; see the report for coverage.\n\n"
-        )
-        (stage / "analysis.md").write_text(
-            "# migkg network analytics\n\n" + note + analysis_markdown(tables), encoding="utf-8"
-        )
-        return [out / p.relative_to(stage) for p in sorted(stage.rglob("*")) if p.is_file()]
+        return [out / p.relative_to(stage) for p in _analysis_into(stage, tables)]
+
+
+def _analysis_into(stage: Path, tables: dict) -> list[Path]:
+    from ..results import to_csv
+    from .analytics import analysis_markdown
+
+    (stage / "analysis").mkdir()
+    for name, table in tables.items():
+        (stage / "analysis" / f"{name}.csv").write_text(to_csv(table), encoding="utf-8")
+    note = (
+        "Network analytics (networkx). Forum memberships are only those sourced; see the report for coverage.\n\n"
+    )
+    (stage / "analysis.md").write_text(
+        "# migkg network analytics\n\n" + note + analysis_markdown(tables), encoding="utf-8"
+    )
+    return sorted([stage / "analysis" / f"{name}.csv" for name in tables] + [stage / "analysis.md"])
