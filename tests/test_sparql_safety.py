@@ -13,7 +13,7 @@ from migkg.sparql_safety import check_outbound, check_read_only, service_targets
     [
         ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", ["http://example.org/sparql"]),
         ("select * where { service silent <file:///etc/passwd> { ?s ?p ?o } }", ["file:///etc/passwd"]),
-        ("PREFIX wd: <http://x/> SELECT * WHERE { SERVICE wd:sparql { ?s ?p ?o } }", ["wd:sparql"]),
+        ("PREFIX wd: <http://x/> SELECT * WHERE { SERVICE wd:sparql { ?s ?p ?o } }", ["http://x/sparql"]),
         ("SELECT * WHERE { SERVICE ?endpoint { ?s ?p ?o } }", ["?endpoint"]),
         # The keyword inside a string, an IRI, a comment or a variable name is not a SERVICE clause.
         ('SELECT * WHERE { ?s ?p "SERVICE <http://x>" }', []),

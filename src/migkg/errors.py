@@ -29,5 +29,9 @@ class OutboundRequestRefused(QueryError):
     """A query that would reach out to another server or file without the user's consent."""
 
 
+class UpdateRefused(QueryError):
+    """A SPARQL Update where only queries are allowed."""
+
+
 class OutputError(MigkgError):
     """An output location that cannot be written."""

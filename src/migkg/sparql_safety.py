@@ -1,69 +1,152 @@
-"""Refuse SPARQL that would reach outside the local graph unless the user allows it.
+"""Decide on a query's parsed form whether it may run: no update, no SERVICE unless allowed.
 
-The embedded engine follows SERVICE to remote endpoints. Rather than trust a regular
-expression over the raw text (a keyword can hide in an IRI, a string or a comment),
-the query is tokenised far enough to blank those out first.
+The embedded engine follows SERVICE to remote endpoints, so the decision cannot rest on the
+text: a keyword can hide behind an escape (`ex:a\\#`), a Unicode escape (`\\u0053ERVICE`), a
+comment, a string or an IRI, and a prefix may be called `load:`. pyoxigraph does not expose
+its parse, so the query is parsed with rdflib's SPARQL 1.1 parser and its algebra is walked
+for service patterns. A query that rdflib cannot parse is refused: what cannot be inspected
+does not run. Before any parser sees it, the text is measured (size and bracket nesting),
+because recursive-descent parsers overflow their stack on deep input.
 """
 
 from __future__ import annotations
 
-import re
+import sys
+import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .errors import OutboundRequestRefused, QueryError
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
 
-_TOKEN = re.compile(
-    r"(?P<comment>\#[^\n]*)"
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
-    r'|(?P<iri><[^<>"{}|^`\\\s]*>)',
-    re.DOTALL,
-)
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\s+(?:SILENT\s+)?(<[^>]*>|[\w-]*:[\w-]*|[?$]\w+)", re.IGNORECASE)
-_UPDATE = re.compile(r"(?<![\w:?$])(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b(?!\s*\()", re.IGNORECASE)
+from .errors import OutboundRequestRefused, QueryError, UpdateRefused
+from .limits import check_depth, exceeded, limits
 
-
-def _blank_out(text: str) -> tuple[str, list[str]]:
-    """Replace comments, strings and IRIs by spaces; return the remaining text and the IRIs in order."""
-    iris: list[str] = []
-
-    def repl(m: re.Match) -> str:
-        if m.group("iri"):
-            iris.append(m.group("iri"))
-            return f"<{len(iris) - 1}>"
-        return " " * (m.end() - m.start())
-
-    return _TOKEN.sub(repl, text), iris
+# rdflib's parser is recursive (pyparsing): about 40 Python frames per bracket level. It runs
+# in a thread of its own with a large stack, with the recursion limit raised to match.
+_STACK_BYTES = 512 * 1024 * 1024
+_FRAMES_PER_LEVEL = 60
+_parse_lock = threading.Lock()
 
 
-def service_targets(text: str) -> list[str]:
-    """The endpoints a query's SERVICE clauses name (IRIs, prefixed names or variables)."""
-    skeleton, iris = _blank_out(text)
-    targets = []
-    for m in _SERVICE.finditer(skeleton):
-        target = m.group(1)
-        if target.startswith("<") and target[1:-1].isdigit():
-            target = iris[int(target[1:-1])][1:-1]
-        targets.append(target)
-    return targets
+@dataclass(frozen=True)
+class Inspection:
+    """What the parsed query is, and what it would reach: SERVICE targets as IRIs or '?var'."""
+
+    form: str
+    services: tuple[str, ...]
 
 
-def check_outbound(text: str, allow: bool | Iterable[str] = False) -> None:
-    """Raise unless every SERVICE target is allowed. `allow` is False, True, or an allow-list of endpoints."""
-    targets = service_targets(text)
-    if not targets or allow is True:
-        return
+def _services(node, found: list[str]) -> None:
+    stack = [node]
+    while stack:  # iterative: the algebra is as deep as the query
+        n = stack.pop()
+        if isinstance(n, CompValue):
+            if n.name == "ServiceGraphPattern":
+                term = n.get("term")
+                found.append(f"?{term}" if isinstance(term, Variable) else str(term))
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+        elif isinstance(n, dict):
+            stack.extend(n.values())
+
+
+def _parse(text: str) -> Inspection:
+    try:
+        parsed = parseQuery(text)
+    except Exception as query_error:  # pyparsing's ParseException and friends
+        try:
+            parseUpdate(text)
+        except Exception:
+            raise QueryError(
+                f"the query is not valid SPARQL 1.1 (or uses syntax migkg cannot inspect): {_short(query_error)}",
+                hint="migkg runs only queries it can check for SERVICE and updates; write standard SPARQL 1.1",
+            ) from None
+        raise UpdateRefused("refused: this is a SPARQL Update; only queries (SELECT, CONSTRUCT, ASK, DESCRIBE) run here") from None
+    try:
+        algebra = translateQuery(parsed)
+    except Exception as e:
+        raise QueryError(f"the query cannot be checked: {_short(e)}", hint="write standard SPARQL 1.1") from None
+    found: list[str] = []
+    _services(algebra.algebra, found)
+    return Inspection(form=algebra.algebra.name, services=tuple(dict.fromkeys(found)))
+
+
+def _short(e: Exception) -> str:
+    return " ".join(str(e).split())[:300]
+
+
+@lru_cache(maxsize=512)
+def _inspect_cached(text: str, depth_limit: int) -> Inspection:
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(_parse(text))
+        except BaseException as e:  # handed back to the caller's thread
+            outcome.append(e)
+
+    with _parse_lock:
+        old_limit = sys.getrecursionlimit()
+        old_stack = threading.stack_size()
+        try:
+            sys.setrecursionlimit(max(old_limit, 2000 + _FRAMES_PER_LEVEL * depth_limit))
+            threading.stack_size(_STACK_BYTES)
+            worker = threading.Thread(target=run, name="sparql-inspect")
+            worker.start()
+        finally:
+            threading.stack_size(old_stack)
+        worker.join()
+        sys.setrecursionlimit(old_limit)
+    result = outcome[0]
+    if isinstance(result, RecursionError):
+        raise QueryError("the query is nested too deeply to check", hint="simplify the query") from None
+    if isinstance(result, BaseException):
+        raise result
+    return result
+
+
+def inspect_query(text: str) -> Inspection:
+    """Measure, parse and inspect a query; raise a QueryError (or a subclass) if it cannot run."""
+    lim = limits()
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > lim.max_query_bytes:
+        raise exceeded(f"the query has {size:,} bytes", "max_query_bytes", lim.max_query_bytes)
+    check_depth(text, "query")
+    return _inspect_cached(text, lim.max_depth)
+
+
+def check_query(text: str, allow: bool | Iterable[str] = False) -> Inspection:
+    """Raise unless the text is a query and every SERVICE target is allowed.
+
+    `allow` is False (no SERVICE at all), True (any), or an allow-list of endpoint IRIs; a
+    SERVICE whose endpoint is a variable is allowed only with True.
+    """
+    found = inspect_query(text)
+    if not found.services or allow is True:
+        return found
     allowed = set() if allow is False else set(allow)
-    refused = [t for t in targets if t not in allowed]
+    refused = [t for t in found.services if t not in allowed]
     if refused:
         raise OutboundRequestRefused(
             f"refused: the query asks for SERVICE {', '.join(refused)}, which would send a request outside the local graph",
             hint="federated queries are off by default; remove the SERVICE clause, or opt in to the endpoint explicitly",
         )
+    return found
+
+
+def service_targets(text: str) -> list[str]:
+    """The endpoints a query's SERVICE clauses name (IRIs, or '?var' for a variable)."""
+    return list(inspect_query(text).services)
+
+
+def check_outbound(text: str, allow: bool | Iterable[str] = False) -> None:
+    check_query(text, allow)
 
 
 def check_read_only(text: str) -> None:
-    """Raise if the text is a SPARQL Update rather than a query."""
-    skeleton, _ = _blank_out(text)
-    m = _UPDATE.search(skeleton)
-    if m:
-        raise QueryError(f"refused: {m.group(1).upper()} is a SPARQL Update operation; only queries are allowed")
+    inspect_query(text)
