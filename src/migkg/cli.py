@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -17,7 +19,9 @@ from .errors import MigkgError
 from .project import find_project
 from .queries import QueryCatalog
 from .report import currency_note
-from .results import FORMATS, Table, to_csv, to_json, to_markdown
+from .execution import Abandoned, Bounds, stream_rows
+from .results import FORMATS, Table, to_csv, to_json, to_markdown, write_stream
+from .sparql_safety import check_query
 from .store import KnowledgeGraph
 from .validate import Violation, validate as run_validate
 
@@ -32,6 +36,7 @@ app = typer.Typer(
 # emoji=False: rich would print "migkg:date:" in a message as "migkg📅".
 out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, soft_wrap=True, emoji=False)
+DEFAULT_BOUNDS = Bounds()
 
 
 def _fail(e: MigkgError) -> None:
@@ -102,8 +107,25 @@ def query(
     endpoint: Annotated[
         Optional[str], typer.Option("--endpoint", help="Run on this SPARQL endpoint instead of the embedded store.")
     ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0, help="Seconds the query may run; 0 for no limit.")
+    ] = DEFAULT_BOUNDS.timeout,
+    max_rows: Annotated[
+        int, typer.Option("--max-rows", min=0, help="Most rows to return (an error past it); 0 for no limit.")
+    ] = DEFAULT_BOUNDS.max_rows,
+    spreadsheet_safe: Annotated[
+        bool,
+        typer.Option(
+            "--spreadsheet-safe",
+            help="CSV only: put ' before cells starting with = + - @ so spreadsheet programs do not run them.",
+        ),
+    ] = False,
 ) -> None:
-    """Run a named research query, or any SPARQL file, on the project graph (or on --endpoint)."""
+    """Run a named research query, or any SPARQL file, on the project graph (or on --endpoint).
+
+    Rows are written as they arrive (csv, json, md). Exit 0 on success, 2 on any error,
+    including a query over --timeout or an answer over --max-rows.
+    """
     try:
         if fmt not in FORMATS:
             raise MigkgError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
@@ -119,26 +141,29 @@ def query(
             from .remote import remote_query
 
             table = remote_query(endpoint, q, values)
-            _print_table(table, fmt, q.title or q.name)
+            _print_table(table, fmt, q.title or q.name, spreadsheet_safe)
             return
         bindings = q.bind(values)
+        check_query(q.text, allow_service or False)  # before the minutes of loading, not after
         kg = KnowledgeGraph.from_project(project)
         derive(kg, QueryCatalog(project))
-        solutions = kg.query(q.text, bindings, allow_outbound=allow_service or False)
-        if not hasattr(solutions, "variables"):
-            raise MigkgError(f"query '{q.name}' is not a SELECT query", hint="named queries return tables")
-        table = Table.from_solutions(solutions)
         note = currency_note(kg, project) if _about_treaties(q.text) else None
+        bounds = Bounds(timeout=timeout or None, max_rows=max_rows or None)
+        columns, rows = stream_rows(lambda: kg.query(q.text, bindings, allow_outbound=allow_service or False), bounds)
+        if note:
+            err.print(note, style="dim", highlight=False, markup=False)
+        if fmt == "table":
+            _print_table(Table(columns, list(rows)), fmt, q.title or q.name)
+        else:
+            write_stream(columns, rows, fmt, sys.stdout, spreadsheet=spreadsheet_safe)
     except MigkgError as e:
+        sys.stdout.flush()
         _fail(e)
-    if note:
-        err.print(note, style="dim", highlight=False, markup=False)
-    _print_table(table, fmt, q.title or q.name)
 
 
-def _print_table(table: Table, fmt: str, title: str) -> None:
+def _print_table(table: Table, fmt: str, title: str, spreadsheet_safe: bool = False) -> None:
     if fmt == "csv":
-        sys.stdout.write(to_csv(table))
+        sys.stdout.write(to_csv(table, spreadsheet=spreadsheet_safe))
     elif fmt == "json":
         sys.stdout.write(to_json(table))
     elif fmt == "md":
@@ -362,12 +387,12 @@ def link(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
-    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = 10.0,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 picks a free one).")] = 8000,
+    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds a query may run before it is stopped.")] = 10.0,
     max_rows: Annotated[
-        int, typer.Option("--max-rows", help="Most result rows (or triples) one query may return.")
+        int, typer.Option("--max-rows", min=1, help="Most result rows (or triples) one query may return.")
     ] = 10000,
-    workers: Annotated[int, typer.Option(help="Query worker processes.")] = 2,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Query worker processes.")] = 2,
     dist: Annotated[
         Optional[Path], typer.Option("--dist", help="Build into this folder (default: a temporary one).")
     ] = None,
@@ -380,6 +405,7 @@ def serve(
 
     try:
         project = find_project()
+        _check_can_listen(host, port)  # before the build, so a busy port costs no time
         with err.status("preparing the endpoint") as status:
             ready = []
 
@@ -409,6 +435,22 @@ def serve(
         _fail(MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port"))
     except KeyboardInterrupt:
         err.print("stopped")
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as e:
+        raise MigkgError(f"--host {host!r} is not an address this machine knows: {e}", hint="use 127.0.0.1") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(address)
+        except OSError as e:
+            raise MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port") from None
 
 
 @app.command()
@@ -509,5 +551,54 @@ def _main(
     pass
 
 
+EXIT_INTERRUPTED = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal's number, as shells report it
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in migkg, not a mistake of the user's
+
+
+def _on_signal(signum, frame) -> None:
+    # Raised where the program is, so every `finally` runs: staged outputs are removed,
+    # temporary folders deleted, query workers stopped. Outputs are never left half-moved,
+    # because the final renames hold these signals back until they are done.
+    raise SystemExit(EXIT_INTERRUPTED[signum])
+
+
+def _finish(code: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if Abandoned.any_alive():  # a query still running in native code: do not wait for it
+        os._exit(code)
+    sys.exit(code)
+
+
 def main() -> None:
-    app()
+    for signum in EXIT_INTERRUPTED:
+        signal.signal(signum, _on_signal)
+    try:
+        app()
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        if code in EXIT_INTERRUPTED.values():
+            err.print("interrupted; outputs are as they were before this run", highlight=False)
+        _finish(code)
+    except KeyboardInterrupt:
+        err.print("interrupted; outputs are as they were before this run", highlight=False)
+        _finish(EXIT_INTERRUPTED[signal.SIGINT])
+    except BrokenPipeError:
+        # The reader went away (`migkg query ... | head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        _finish(1)
+    except MemoryError:
+        err.print("error: out of memory", style="bold red", highlight=False)
+        err.print("  hint: lower the input sizes or raise the limits only as far as the machine allows", highlight=False)
+        _finish(2)
+    except Exception as e:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("MIGKG_DEBUG"):
+            raise
+        err.print(f"internal error: {type(e).__name__}: {e}", style="bold red", highlight=False, markup=False)
+        err.print(
+            "  hint: this is a bug in migkg, not in your input; please report it with the command you ran "
+            "(MIGKG_DEBUG=1 shows the traceback)",
+            highlight=False,
+        )
+        _finish(EXIT_INTERNAL)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import MigkgError, QueryError
+from .limits import decode_utf8, read_bytes_limited
 from .project import ID_NS, Project
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -118,9 +119,9 @@ class NamedQuery:
 
 def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as e:
-        raise QueryError(f"{path}: cannot read query file ({e.strerror})") from None
+        text = decode_utf8(read_bytes_limited(path, "max_query_bytes"), str(path))
+    except MigkgError as e:
+        raise QueryError(e.message, hint=e.hint) from None
     q = NamedQuery(name=name or path.stem, path=path, text=text)
     for lineno, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line.strip())

@@ -10,6 +10,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import DataSyntaxError
+from .limits import check_depth, decode_utf8, read_bytes_limited
+from .xmlcheck import check_rdf_xml
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -27,9 +29,7 @@ _NONNEG = re.compile(r"^\+?[0-9]+$")
 _DATE = re.compile(r"^(-?[0-9]{4,})-([0-9]{2})-([0-9]{2})(Z|[+-][0-9]{2}:[0-9]{2})?$")
 _YEAR = re.compile(r"^-?[0-9]{4,}(Z|[+-][0-9]{2}:[0-9]{2})?$")
 _YEAR_MONTH = re.compile(r"^-?[0-9]{4,}-(0[1-9]|1[0-2])(Z|[+-][0-9]{2}:[0-9]{2})?$")
-# An entity whose value refers to another entity, or to an outside resource, is how
-# "billion laughs" and external-entity attacks start; plain string entities are fine.
-_RISKY_ENTITY = re.compile(r"<!ENTITY[^>]*(&|SYSTEM|PUBLIC)", re.IGNORECASE)
+_NESTING_FORMATS = {ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG}  # N-Triples and N-Quads cannot nest
 
 
 def _valid_date(lexical: str) -> bool:
@@ -86,17 +86,17 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def read_quads(path: Path) -> list[ox.Quad]:
-    """Parse one file into quads in the file's own named graph."""
+    """Parse one file into quads in the file's own named graph, after measuring it against the limits."""
     fmt = rdf_format(path)
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise DataSyntaxError(f"{path}: cannot read file ({e.strerror})") from None
-    if fmt == ox.RdfFormat.RDF_XML and _RISKY_ENTITY.search(data.decode("utf-8", "replace")):
-        raise DataSyntaxError(
-            f"{path}: refused: the RDF/XML declares an entity that refers to other entities or outside resources",
-            hint="expand the entities or convert the file to Turtle first",
-        )
+    data = read_bytes_limited(path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_rdf_xml(data, str(path))
+    else:
+        text = decode_utf8(data, str(path))  # every format but RDF/XML is UTF-8 by definition
+        if fmt in _NESTING_FORMATS:
+            check_depth(text, str(path))
+        elif fmt == ox.RdfFormat.JSON_LD:
+            check_depth(text, str(path), syntax="json")
     graph = file_graph_iri(path)
     try:
         triples = ox.parse(data, format=fmt, base_iri=path.resolve().as_uri(), without_named_graphs=False)
@@ -107,26 +107,47 @@ def read_quads(path: Path) -> list[ox.Quad]:
             where += f":{e.lineno}:{e.offset}" if e.offset else f":{e.lineno}"
         msg = str(e.msg if hasattr(e, "msg") and e.msg else e)
         raise DataSyntaxError(f"{where}: syntax error: {msg}", hint="fix the RDF syntax at that position") from None
-    except ValueError as e:
+    except (ValueError, OSError) as e:
         raise DataSyntaxError(f"{path}: cannot parse: {e}") from None
 
 
 def ill_typed_literals(path: Path, quads: list[ox.Quad]) -> list[IllTypedLiteral]:
-    """Literals whose text does not fit their datatype (rdflib would only log a warning)."""
-    found = []
-    lines: list[str] | None = None
+    """Literals whose text does not fit their datatype (rdflib would only log a warning).
+
+    The parser gives no positions, but it gives triples in document order, so the n-th
+    ill-typed occurrence of a value is found on the n-th line that writes that value.
+    """
+    bad = []
     for q in quads:
         o = q.object
-        if not isinstance(o, ox.Literal):
-            continue
-        check = LEXICAL_CHECKS.get(o.datatype.value)
-        if check is None or check[0](o.value):
-            continue
-        if lines is None:
-            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-        needle = f'"{o.value}"'
-        line = next((i for i, text in enumerate(lines, 1) if needle in text), None)
-        found.append(
-            IllTypedLiteral(path, line, q.subject.value, q.predicate.value, o.value, o.datatype.value, check[1])
-        )
+        if isinstance(o, ox.Literal):
+            check = LEXICAL_CHECKS.get(o.datatype.value)
+            if check is not None and not check[0](o.value):
+                bad.append((q, check[1]))
+    if not bad:
+        return []
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    seen: dict[tuple[str, str], int] = {}
+    where: dict[tuple[str, str], list[int]] = {}
+    found = []
+    for q, expected in bad:
+        o = q.object
+        key = (o.value, o.datatype.value)
+        nth = seen.get(key, 0)
+        seen[key] = nth + 1
+        at = where.get(key)
+        if at is None:
+            at = where[key] = _occurrence_lines(lines, o.value, o.datatype.value)
+        line = at[min(nth, len(at) - 1)] if at else None
+        found.append(IllTypedLiteral(path, line, q.subject.value, q.predicate.value, o.value, o.datatype.value, expected))
     return found
+
+
+def _occurrence_lines(lines: list[str], lexical: str, datatype: str) -> list[int]:
+    """Line numbers (1-based, one per occurrence) where the literal is written with that datatype."""
+    local = re.escape(datatype.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+    pattern = re.compile(re.escape(f'"{lexical}"') + r"\^\^(?:<" + re.escape(datatype) + r">|[\w.-]*:" + local + r"\b)")
+    at = []
+    for i, text in enumerate(lines, 1):
+        at += [i] * len(pattern.findall(text))
+    return at

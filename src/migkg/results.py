@@ -64,3 +64,30 @@ def to_markdown(t: Table) -> str:
     lines = ["| " + " | ".join(_md_escape(c) for c in t.columns) + " |", "|" + "|".join("---" for _ in t.columns) + "|"]
     lines += ["| " + " | ".join(_md_escape(c) for c in r) + " |" for r in t.rows]
     return "\n".join(lines) + "\n"
+
+
+def write_stream(columns: list[str], rows, fmt: str, out, spreadsheet: bool = False) -> int:
+    """Write rows to a text stream as they arrive, in csv, json or md (the same text as the
+    to_* functions give for a whole table); return how many were written."""
+    fix = spreadsheet_safe if (spreadsheet and fmt == "csv") else (lambda c: c)
+    n = 0
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow([fix(c) for c in columns])
+        for r in rows:
+            w.writerow([fix(c) for c in r])
+            n += 1
+    elif fmt == "json":
+        for r in rows:
+            item = json.dumps(dict(zip(columns, r)), ensure_ascii=False, indent=1).replace("\n", "\n ")
+            out.write(("[\n " if n == 0 else ",\n ") + item)
+            n += 1
+        out.write("[]\n" if n == 0 else "\n]\n")
+    elif fmt == "md":
+        out.write(to_markdown(Table(columns, [])))
+        for r in rows:
+            out.write("| " + " | ".join(_md_escape(c) for c in r) + " |\n")
+            n += 1
+    else:
+        raise ValueError(f"write_stream cannot write {fmt}")
+    return n

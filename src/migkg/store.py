@@ -61,7 +61,12 @@ class KnowledgeGraph:
             return self.store.query(text, use_default_graph_as_union=True, substitutions=subs or None)
         except SyntaxError as e:
             raise QueryError(f"the query is not valid SPARQL: {e}") from None
-        except OSError as e:
+        except RuntimeError as e:  # Oxigraph: a bound variable that the query does not select
+            raise QueryError(
+                f"a parameter cannot be bound: {e}",
+                hint="a parameter declared in the query's header must be a variable the query selects",
+            ) from None
+        except OSError as e:  # reading the store, or an allowed SERVICE that failed
             raise QueryError(f"the query failed: {e}") from None
 
     def add_derived(self, triples: Iterable[ox.Triple]) -> int:
