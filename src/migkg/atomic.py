@@ -146,10 +146,10 @@ def staged_dir(target: Path) -> Iterator[Path]:
     written by another command) is carried over, so only the outputs written here change.
     """
     _refuse_unsafe_target(target)
+    clean_leftovers(target)  # first: it may bring back the old folder an interrupted swap moved aside
     check_writable(target)
     parent = target.resolve().parent
     check_writable(parent)  # the swap renames in the parent folder
-    clean_leftovers(target)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}{_STAGE}{os.getpid()}-", dir=parent))
     os.chmod(stage, DIR_MODE)
     try:

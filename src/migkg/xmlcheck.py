@@ -51,13 +51,21 @@ def check_rdf_xml(data: bytes, where: str) -> None:
         state["depth"] -= 1
 
     def entity(name, is_parameter, value, base, system_id, public_id, notation) -> None:
+        # expat hands over the declared replacement text, with references to other entities
+        # still in it: an entity built of entities is how "billion laughs" starts.
         if is_parameter or system_id or public_id:
-            raise _Stop(
-                DataSyntaxError(
-                    f"{position()}: refused: entity '{name}' is a parameter entity or refers to an outside resource",
-                    hint="migkg never fetches outside resources; expand the entity or convert the file to Turtle",
-                )
+            reason = "is a parameter entity or refers to an outside resource"
+        elif value is not None and "&" in value:
+            reason = "refers to other entities"
+        else:
+            return
+        raise _Stop(
+            DataSyntaxError(
+                f"{position()}: refused: entity '{name}' {reason}",
+                hint="migkg never fetches outside resources or expands nested entities; "
+                "expand the entities or convert the file to Turtle",
             )
+        )
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
