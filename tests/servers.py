@@ -61,7 +61,7 @@ def oxigraph_server(tmp: Path, files: list[Path] = (), read_only: bool = True):
 
 
 class Misbehaving(http.server.BaseHTTPRequestHandler):
-    """Answers according to a script: a list of ('429', retry_after) | ('500',) | ('sleep', s) | ('bad-json',) | ('ok', rows)."""
+    """Answers according to a script: a list of ('429', retry_after) | ('500',) | ('sleep', s) | ('bad-json',) | ('raw', bytes) | ('ok', rows)."""
 
     script: list = []
     seen: list = []
@@ -83,6 +83,12 @@ class Misbehaving(http.server.BaseHTTPRequestHandler):
         elif kind == "sleep":
             time.sleep(step[1])
             self._json({"head": {"vars": []}, "results": {"bindings": []}})
+        elif kind == "raw":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(step[1])))
+            self.end_headers()
+            self.wfile.write(step[1])
         elif kind == "bad-json":
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")

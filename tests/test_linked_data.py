@@ -11,6 +11,7 @@ import pytest
 
 from migkg.linked.client import ClientConfig, RemoteError, SparqlClient, USER_AGENT
 from migkg.linked.crosscheck import run_crosscheck
+from migkg.limits import LimitExceeded
 from migkg.linked.resolve import resolve, write_links
 
 from conftest import FIXTURES, PROJECT, kg_with, run_cli
@@ -128,6 +129,27 @@ def test_timeout_is_a_clear_error():
         c = client(url, retries=0, timeout=1)
         with pytest.raises(RemoteError, match="no answer"):
             c.select("SELECT ?x WHERE {}")
+
+
+def test_a_deeply_nested_answer_is_refused_before_json_parses_it():
+    deep = b'{"head": {"vars": ["x"]}, "results": {"bindings": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}"
+    with misbehaving_server([("raw", deep)]) as (url, _):
+        c = client(url, retries=0)
+        with pytest.raises(LimitExceeded, match="nested more than"):
+            c.select("SELECT ?x WHERE {}")
+
+
+def test_an_unreadable_cache_file_is_asked_again(tmp_path):
+    rows = [{"x": {"type": "literal", "value": "1"}}]
+    with misbehaving_server([("ok", rows)]) as (url, handler):
+        c = client(url, tmp_path)
+        assert c.select("SELECT ?x WHERE {}") == [{"x": "1"}]
+        for f in tmp_path.rglob("*.json"):
+            f.write_bytes(b"\xff{not json")
+        c2 = client(url, tmp_path)
+        assert c2.select("SELECT ?x WHERE {}") == [{"x": "1"}]
+    assert len(handler.seen) == 2
+    assert any("unreadable cache" in line for line in c2.log)
 
 
 def test_malformed_json_is_a_clear_error_and_nothing_is_written(tmp_path):

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import QueryError
+from .errors import MigkgError, QueryError
+from .limits import decode_utf8, read_bytes_limited
 from .results import Table
 from .store import KnowledgeGraph, solution_value
 
@@ -59,7 +60,10 @@ class Finding:
 
 
 def parse_claim(path: Path) -> Claim:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = decode_utf8(read_bytes_limited(path, "max_query_bytes"), str(path))
+    except MigkgError as e:
+        raise QueryError(e.message, hint=e.hint) from None
     c = Claim(name=path.stem, path=path, text=text)
     for line in text.splitlines():
         m = _HEADER.match(line.strip())

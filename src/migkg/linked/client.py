@@ -21,6 +21,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperE
 
 from .. import __version__
 from ..errors import MigkgError
+from ..limits import LimitExceeded, check_depth, decode_utf8, exceeded, limits, read_bytes_limited
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 USER_AGENT = f"migkg/{__version__} (knowledge graph of migration governance; https://w3id.org/migkg)"
@@ -63,8 +64,11 @@ class SparqlClient:
         cached = self._cache_file(query)
         if cached is not None and cached.is_file():
             self.log.append(f"cache hit for a query to {self.config.endpoint}")
-            data = json.loads(cached.read_text(encoding="utf-8"))
-            return data["vars"], data["rows"]
+            try:
+                data = json.loads(decode_utf8(read_bytes_limited(cached), str(cached)))
+                return data["vars"], data["rows"]
+            except (MigkgError, ValueError, KeyError, TypeError):
+                self.log.append(f"ignored an unreadable cache file {cached}")  # asked again below
         if self.config.offline:
             raise RemoteError(
                 f"offline, and no cached answer for this query to {self.config.endpoint}",
@@ -95,11 +99,18 @@ class SparqlClient:
             sw.setTimeout(int(self.config.timeout))
             try:
                 result = sw.query()
-                raw = result.response.read()
+                lim = limits()
+                raw = result.response.read(lim.max_input_bytes + 1)
                 try:
-                    data = json.loads(raw)
+                    if len(raw) > lim.max_input_bytes:
+                        raise exceeded(f"{self.config.endpoint}: the answer is larger", "max_input_bytes", lim.max_input_bytes)
+                    text = raw.decode("utf-8")
+                    check_depth(text, self.config.endpoint, syntax="json")  # json.loads recurses
+                    data = json.loads(text)
                     bindings = data["results"]["bindings"]
                     variables = list(data["head"]["vars"])
+                except LimitExceeded:
+                    raise
                 except (ValueError, KeyError, TypeError) as e:
                     raise RemoteError(
                         f"{self.config.endpoint} answered with malformed SPARQL JSON ({type(e).__name__}: {e})",
