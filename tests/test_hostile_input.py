@@ -514,3 +514,18 @@ def test_csv_is_unchanged_by_default_and_spreadsheet_safe_on_request(tmp_path):
     safe = run_cli("query", str(q), "-f", "csv", "--spreadsheet-safe")
     assert_clean(safe, 0)
     assert safe.stdout.splitlines() == ["v", "'=1+1", "'+2", "'-3", "'@SUM(A1)", "plain", "a=b"]
+
+
+def test_the_parse_is_spared_only_where_no_service_can_be(project):
+    from migkg.sparql_safety import _cannot_name_service, inspect_query
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(project.queries_dir.rglob("*.rq"))]
+    texts += [t.format(url="http://127.0.0.1:1/") for t in SERVICE_TRICKS + HARMLESS]
+    spared = [t for t in texts if _cannot_name_service(t)]
+    assert spared, "the shortcut is never taken"
+    for t in spared:
+        assert inspect_query(t).services == ()
+    for t in SERVICE_TRICKS:  # every way of writing the clause goes to the full parse
+        assert not _cannot_name_service(t.format(url="http://127.0.0.1:1/"))
+    assert not _cannot_name_service("SELECT * { SeRvIcE <http://x/> { } }")
+    assert not _cannot_name_service("SELECT * { serv\u0131ce <http://x/> { } }")  # dotless i
