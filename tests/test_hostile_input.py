@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -529,3 +530,46 @@ def test_the_parse_is_spared_only_where_no_service_can_be(project):
         assert not _cannot_name_service(t.format(url="http://127.0.0.1:1/"))
     assert not _cannot_name_service("SELECT * { SeRvIcE <http://x/> { } }")
     assert not _cannot_name_service("SELECT * { serv\u0131ce <http://x/> { } }")  # dotless i
+
+
+# --- no entry point opens a network connection with default settings --------------------
+
+STRACE = shutil.which("strace")
+
+
+def _connects(tmp_path: Path, *args: str) -> list[str]:
+    log = tmp_path / "strace.log"
+    env = {**os.environ, "MIGKG_HOME": str(ROOT)}
+    r = subprocess.run(
+        [STRACE, "-f", "-qq", "-e", "trace=connect", "-o", str(log), sys.executable, "-m", "migkg", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    if "ptrace" in r.stderr and "Operation not permitted" in r.stderr:
+        pytest.skip("strace may not trace here (ptrace not permitted)")
+    assert r.returncode == 0, r.stderr[-1500:]
+    # Local sockets (AF_UNIX) are not the network; anything else is.
+    return [line for line in log.read_text().splitlines() if "connect(" in line and "AF_UNIX" not in line]
+
+
+@pytest.mark.skipif(STRACE is None, reason="strace is not installed")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("build", "--out", "{tmp}/dist"),
+        ("validate",),
+        ("query", "participation", "-p", "iso3=AUS", "-f", "csv"),
+        ("claims", "-f", "csv"),
+    ],
+    ids=["build", "validate", "query", "claims"],
+)
+def test_default_commands_open_no_network_connection(tmp_path, args):
+    assert _connects(tmp_path, *(a.format(tmp=tmp_path) for a in args)) == []
+
+
+@pytest.mark.skipif(STRACE is None, reason="strace is not installed")
+def test_strace_sees_a_connection_when_one_is_asked_for(tmp_path, listener):
+    """The control for the test above: an allowed SERVICE does show up as a connect()."""
+    q = tmp_path / "fed.rq"
+    q.write_text(f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}\n", encoding="utf-8")
+    seen = _connects(tmp_path, "query", str(q), "--allow-service", listener.url, "-f", "csv")
+    assert any(f"sin_port=htons({listener.port})" in line for line in seen), seen
