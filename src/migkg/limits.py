@@ -120,6 +120,8 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 def check_depth(text: str, where: str, syntax: str = "turtle") -> None:
     """Refuse text nested deeper than the limit. `syntax` is 'turtle' (also SPARQL) or 'json'."""
     limit = limits().max_depth
+    if text.count("(") + text.count("[") + text.count("{") <= limit:
+        return  # nesting cannot be deeper than the number of opening brackets: spare the scan
     tokens = _JSON_TOKENS if syntax == "json" else _TURTLE_TOKENS
     deepest, offset = _max_depth(tokens, text, limit)
     if deepest > limit:
