@@ -9,7 +9,6 @@ the state becomes a signatory, not a party.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,13 +19,17 @@ import pyoxigraph as ox
 
 from ..errors import MigkgError
 from ..project import ID_NS, ONTOLOGY_NS
-from .generated import lit
+from .generated import CsvTable, ImportFailed, Problem, lit, read_text, shown
 from .names import NameIndex
+
+# ImportFailed and Problem live in generated.py (countries.py reports problems too); the CLI imports them from here.
+__all__ = ["ImportFailed", "Problem", "action_triples", "import_untc", "mtdsg_number"]
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CONSENT_KIND = {"": "ratification", "a": "accession", "d": "succession", "A": "acceptance", "AA": "approval"}
 _CELL = re.compile(r"^(\d{1,2} [A-Z][a-z]{2} \d{4})(?:\s+(a|d|A|AA))?$")
-_FILE = re.compile(r"^(\d+)-(\d+)(?:-([a-z]))?$")
+# MTDSG chapters run to XXIX; two digits keep a hostile file name from a huge Roman numeral.
+_FILE = re.compile(r"^(\d{1,2})-(\d{1,4})(?:-([a-z]))?$")
 ROMAN = [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
@@ -52,27 +55,6 @@ def mtdsg_number(path: Path) -> str:
         )
     chapter, number, letter = found.groups()
     return f"{roman(int(chapter))}-{number}" + (f"-{letter}" if letter else "")
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: Path
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
-
-
-class ImportFailed(MigkgError):
-    exit_code = 1
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(
-            f"the import found {len(problems)} problem(s); no graph file was written",
-            hint="fix the input tables (or the alias list in src/migkg/importers/untc_participants.csv) and run again",
-        )
-        self.problems = problems
 
 
 @dataclass
@@ -113,7 +95,7 @@ def parse_cell(text: str) -> tuple[date, str] | None:
 def read_declarations(path: Path) -> list[tuple[int, str, str]]:
     """Blocks headed '#State' -> (line, state name, text); empty blocks are left out."""
     blocks, name, start, lines = [], None, 0, []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for i, line in enumerate(read_text(path, "a text file of declarations").splitlines(), 1):
         if line.startswith("#"):
             if name is not None and "\n".join(lines).strip():
                 blocks.append((start, name, "\n".join(lines).strip()))
@@ -125,41 +107,56 @@ def read_declarations(path: Path) -> list[tuple[int, str, str]]:
     return blocks
 
 
-def read_table(path: Path, names: NameIndex, adopted: dict[str, date], problems: list[Problem]) -> TableImport:
+def read_table(
+    path: Path, table: CsvTable | None, names: NameIndex, adopted: dict[str, date], problems: list[Problem]
+) -> TableImport:
+    """The actions in one status table, already read by read_csv_table (None: it had no usable rows)."""
     mtdsg = mtdsg_number(path)
     result = TableImport(mtdsg, path)
-    try:
-        with path.open(encoding="utf-8", newline="") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError) as e:
-        problems.append(Problem(path, None, f"cannot read the table ({e})"))
+    if table is None:
         return result
-    if not rows or rows[0][0].strip() != "Participant":
-        problems.append(Problem(path, 1, "the first column must be headed 'Participant'"))
+    header = [h.strip().lower() for h in table.header]
+    # Two layouts only: Participant, consent; or Participant, Signature, consent. Any other
+    # column would be dropped without a word, so it is refused.
+    layout_ok = header[0] == "participant" and (
+        len(header) == 2 or (len(header) == 3 and header[1].startswith("signature"))
+    )
+    if not layout_ok:
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"the header {', '.join(shown(h) for h in table.header)} is not a UNTC status table's: "
+                "expected 'Participant', then 'Signature' (unless the treaty is open to accession only), "
+                "then the consent column",
+            )
+        )
         return result
-    header = [h.lower() for h in rows[0]]
-    sig_col = 1 if len(header) > 2 and header[1].startswith("signature") else None
+    sig_col = 1 if len(header) == 3 else None
     consent_col = len(header) - 1
-    seen: Counter[str] = Counter()
-    for line, row in enumerate(rows[1:], 2):
-        if not row or not row[0].strip():
+    seen: dict[str, int] = {}
+    for line, row in table.rows:
+        name = row[0].strip()
+        if not name:
+            problems.append(
+                Problem(path, line, "a row with dates but no participant name; add the name or delete the row")
+            )
             continue
         result.rows += 1
-        name = row[0].strip()
-        seen[name] += 1
-        if seen[name] > 1:
-            problems.append(Problem(path, line, f"duplicate row for '{name}'"))
+        if name in seen:
+            problems.append(Problem(path, line, f"duplicate row for {shown(name)} (the first is on line {seen[name]})"))
             continue
+        seen[name] = line
         actor = names.resolve(name)
         if actor is None:
             hint = names.suggest(name)
             also = f" (closest known names: {', '.join(hint)})" if hint else ""
-            problems.append(Problem(path, line, f"unknown participant '{name}'{also}"))
+            problems.append(Problem(path, line, f"unknown participant {shown(name)}{also}"))
             continue
         signature = None
         cells = [(sig_col, "signature"), (consent_col, "consent")] if sig_col else [(consent_col, "consent")]
         for col, role in cells:
-            text = row[col].strip() if col < len(row) else ""
+            text = row[col].strip()
             if not text:
                 continue
             parsed = parse_cell(text)
@@ -168,7 +165,7 @@ def read_table(path: Path, names: NameIndex, adopted: dict[str, date], problems:
                     Problem(
                         path,
                         line,
-                        f"cannot read the {role} cell '{text}' of '{name}' "
+                        f"cannot read the {role} cell {shown(text)} of {shown(name)} "
                         "(expected 'D Mon YYYY' and an optional marker a, d, A or AA)",
                     )
                 )
@@ -177,7 +174,7 @@ def read_table(path: Path, names: NameIndex, adopted: dict[str, date], problems:
             if role == "signature":
                 if marker not in ("", "d"):
                     problems.append(
-                        Problem(path, line, f"marker '{marker}' is not used in a signature column ('{name}')")
+                        Problem(path, line, f"marker '{marker}' is not used in a signature column ({shown(name)})")
                     )
                     continue
                 signature = Action(mtdsg, actor.path, "signature", when, marker or None, line)
@@ -194,7 +191,7 @@ def read_table(path: Path, names: NameIndex, adopted: dict[str, date], problems:
                     Problem(
                         path,
                         line,
-                        f"{role} of '{name}' dated {when} is before the instrument was adopted ({adopted[mtdsg]})",
+                        f"{role} of {shown(name)} dated {when} is before the instrument was adopted ({adopted[mtdsg]})",
                     )
                 )
     return result
@@ -209,11 +206,13 @@ def attach_declarations(table: TableImport, path: Path, names: NameIndex, proble
         if actor is None:
             hint = names.suggest(name)
             also = f" (closest known names: {', '.join(hint)})" if hint else ""
-            problems.append(Problem(path, line, f"unknown participant '{name}'{also}"))
+            problems.append(Problem(path, line, f"unknown participant {shown(name)}{also}"))
             continue
         actions = by_actor.get(actor.path)
         if not actions:
-            problems.append(Problem(path, line, f"declarations for '{name}', who has no action in {table.path.name}"))
+            problems.append(
+                Problem(path, line, f"declarations for {shown(name)}, who has no action in {table.path.name}")
+            )
             continue
         # UNTC prints reservations under the participant; they are made on consent (or on signature if no consent).
         target = next((a for a in actions if a.kind != "signature"), actions[0])
@@ -246,12 +245,13 @@ def action_triples(table: TableImport, source: ox.NamedNode) -> list[ox.Triple]:
     return t
 
 
-def import_untc(paths: list[Path], names: NameIndex, adopted: dict[str, date]) -> list[TableImport]:
-    """Read every table (and its declarations/ file, if any); raise ImportFailed listing every problem."""
-    problems: list[Problem] = []
+def import_untc(
+    read: list[tuple[Path, CsvTable | None]], names: NameIndex, adopted: dict[str, date], problems: list[Problem]
+) -> list[TableImport]:
+    """Every table (and its declarations/ file, if any); raise ImportFailed listing every problem so far and found."""
     tables = []
-    for path in paths:
-        table = read_table(path, names, adopted, problems)
+    for path, csv_table in read:
+        table = read_table(path, csv_table, names, adopted, problems)
         declarations = path.parent.parent / "declarations" / f"{path.stem}.txt"
         if declarations.is_file():
             attach_declarations(table, declarations, names, problems)
