@@ -573,3 +573,25 @@ def test_strace_sees_a_connection_when_one_is_asked_for(tmp_path, listener):
     q.write_text(f"SELECT * WHERE {{ SERVICE SILENT <{listener.url}> {{ ?s ?p ?o }} }}\n", encoding="utf-8")
     seen = _connects(tmp_path, "query", str(q), "--allow-service", listener.url, "-f", "csv")
     assert any(f"sin_port=htons({listener.port})" in line for line in seen), seen
+
+
+def test_commit_files_undoes_a_rename_that_fails_half_way(tmp_path, monkeypatch):
+    import migkg.atomic as atomic
+    from migkg.errors import OutputError
+
+    a, b, c = (tmp_path / n for n in ("a.ttl", "b.ttl", "c.ttl"))
+    a.write_text("old a")
+    b.write_text("old b")
+    real_replace = os.replace
+
+    def failing(src, dst):  # the third rename into place fails, as on a full or read-only disk
+        if Path(dst) == c:
+            raise OSError(28, "No space left on device", str(dst))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", failing)
+    with pytest.raises(OutputError, match="No space left"):
+        atomic.commit_files({a: "new a", b: "new b", c: "new c"})
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert (a.read_text(), b.read_text(), c.exists()) == ("old a", "old b", False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.ttl"]

@@ -177,10 +177,16 @@ def commit_files(files: Mapping[Path, str | bytes]) -> None:
     """Write several files so that either all are replaced or none is.
 
     Each is written in full under a temporary name beside its target; only then are they
-    renamed into place, with signals held so an interruption cannot split the set.
+    renamed into place, with signals held so an interruption cannot split the set. The old
+    files are kept (as hard links, or copies) until every rename has worked, so a rename that
+    fails half-way is undone.
     """
     staged: list[tuple[Path, Path]] = []
+    kept: list[tuple[Path, Path | None]] = []  # (target, its old content or None if it was new)
     try:
+        for path in files:
+            if path.is_dir():
+                raise OutputError(f"cannot write {path}: it is a folder", hint="remove it or choose another --out")
         for path, content in files.items():
             check_writable(path.parent)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{_STAGE}{os.getpid()}-", dir=path.parent)
@@ -190,14 +196,38 @@ def commit_files(files: Mapping[Path, str | bytes]) -> None:
                 f.write(data)
             _fix_mode(Path(tmp))
         with signals_held():
-            for tmp, path in staged:
-                os.replace(tmp, path)
+            try:
+                for tmp, path in staged:
+                    kept.append((path, _keep_old(path)))
+                    os.replace(tmp, path)
+            except OSError:
+                for path, old in reversed(kept):
+                    if old is not None:
+                        os.replace(old, path)
+                    else:
+                        path.unlink(missing_ok=True)
+                kept.clear()
+                raise
             staged.clear()
     except OSError as e:
         raise write_error(e, next(iter(files)).parent) from None
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        for _, old in kept:
+            if old is not None:
+                old.unlink(missing_ok=True)
+
+
+def _keep_old(path: Path) -> Path | None:
+    if not path.exists():
+        return None
+    old = path.with_name(f".{path.name}{_OLD}{os.getpid()}-{os.urandom(4).hex()}")
+    try:
+        os.link(path, old)
+    except OSError:  # a file system without hard links
+        shutil.copy2(path, old)
+    return old
 
 
 def write_text_atomic(path: Path, text: str) -> None:

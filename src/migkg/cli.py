@@ -220,10 +220,15 @@ def import_countries_cmd(
 ) -> None:
     """States with ISO codes, UN M49 areas, names in the six UN languages, GeoNames and Wikidata links."""
     from .importers.run import default_countries_csv, write_countries
+    from .importers.untc import ImportFailed
 
     try:
         project = find_project()
         path, n = write_countries(project, table or default_countries_csv(project), out_file)
+    except ImportFailed as e:
+        for p in e.problems:
+            err.print(str(p), highlight=False, markup=False)
+        _fail(e)
     except MigkgError as e:
         _fail(e)
     err.print(f"wrote {n} states to {path}", highlight=False)

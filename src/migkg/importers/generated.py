@@ -46,18 +46,14 @@ class ImportFailed(MigkgError):
     def __init__(
         self,
         problems: list[Problem],
-        list_in_message: bool = False,
         hint: str = "fix the input tables (or the alias list in src/migkg/importers/untc_participants.csv) "
         "and run again",
     ):
-        """`list_in_message`: put the problems in the message too, for a caller that prints only the message."""
         # Read in file order, then line by line, however the checks found them.
         files = {p.file: i for i, p in reversed(list(enumerate(problems)))}
         listed = sorted(problems, key=lambda p: (files[p.file], p.line or 0))[:MAX_LISTED]
         more = f" (the first {MAX_LISTED} are listed)" if len(problems) > MAX_LISTED else ""
         message = f"the import found {len(problems)} problem(s){more}; no graph file was written"
-        if list_in_message:
-            message += ":\n" + "\n".join(str(p) for p in listed)
         super().__init__(message, hint=hint)
         self.problems = listed
 

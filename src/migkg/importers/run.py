@@ -26,8 +26,7 @@ def write_countries(project: Project, csv_path: Path, out: Path | None = None) -
     problems: list[Problem] = []
     triples, rows = import_countries(csv_path, problems)
     if problems:
-        # The countries command prints only the message, so the problems go into it.
-        raise ImportFailed(problems, list_in_message=True, hint="fix the country table and run again")
+        raise ImportFailed(problems, hint="fix the country table and run again")
     states = len({c.iso3 for c in rows})  # distinct states, whatever the row count
     out = out or project.graph_dir / "countries.ttl"
     header = [
