@@ -533,7 +533,9 @@ def claims(
         project = find_project()
         kg = KnowledgeGraph.from_project(project)
         derive(kg, QueryCatalog(project))
-        table = findings_table(check_all(kg, project.queries_dir / "claims"))
+        from datetime import date
+
+        table = findings_table(check_all(kg, project.queries_dir / "claims", today=date.today().isoformat()))
         note = currency_note(kg, project)
     except MigkgError as e:
         _fail(e)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .claims import check_all, findings_table
 from .viz.analytics import analyses, analysis_markdown
 from .viz.networks import NetworkBuilder
@@ -50,6 +52,7 @@ def render_report(
     kg: KnowledgeGraph, project: Project, violations: list[Violation], derived: dict[str, int], triple_count: int
 ) -> str:
     classes = report_table(kg, project, "class-counts")
+    today = date.today().isoformat()
     parts = [
         "# migkg build report",
         "",
@@ -91,10 +94,11 @@ def render_report(
         to_markdown(report_table(kg, project, "source-dates")),
         "## The seed papers' claims",
         "",
-        "Each claim in `queries/claims/` quotes a seed paper; the graph's answer is computed from the data above.",
-        "A disagreement is a finding to report (the papers and the graph may count differently or at different dates), not an error.",
+        "Each claim in `queries/claims/` quotes a seed paper; the graph's answer is computed from the data above,",
+        f"as of the date the claim speaks of (column `as of`); `today` gives the answer as of the day of this build ({today})",
+        "where it differs. A disagreement is a finding to report (the papers and the graph may count differently), not an error.",
         "",
-        to_markdown(findings_table(check_all(kg, project.queries_dir / "claims"))),
+        to_markdown(findings_table(check_all(kg, project.queries_dir / "claims", today=today))),
         "## Network analytics",
         "",
         analysis_markdown(analyses(NetworkBuilder(kg, project)), top=5),
