@@ -70,6 +70,7 @@ PARAM_TYPES = {
     "state": lambda v: ox.NamedNode(f"{ID_NS}state/{_iso3_code(v)}"),
     "instrument": lambda v: ox.NamedNode(f"{ID_NS}instrument/{_mtdsg_code(v)}"),
     "forum": _slug("forum"),
+    "region": _slug("forum-region"),
     "arrangement": _slug("arrangement"),
 }
 
