@@ -9,6 +9,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from ..results import spreadsheet_safe
+
 # format parameter -> (media type, kind): kind "results" for SELECT/ASK, "graph" for CONSTRUCT/DESCRIBE
 FORMATS = {
     "json": ("application/sparql-results+json", "results"),
@@ -87,7 +89,19 @@ def _term_xml(t: ox.Term) -> str:
     return f"<literal{attrs}>{escape(t.value)}</literal>"
 
 
-def serialize_rows(variables: list[str], rows: list[list[ox.Term | None]], fmt: str) -> bytes:
+def _safe_term(t: ox.Term) -> ox.Term:
+    """The term with its text made spreadsheet-safe; a program that drops TSV's quotes must not see a formula."""
+    if isinstance(t, ox.Literal):
+        value = spreadsheet_safe(t.value)
+        return ox.Literal(value, language=t.language) if t.language else ox.Literal(value, datatype=t.datatype)
+    return t
+
+
+def serialize_rows(
+    variables: list[str], rows: list[list[ox.Term | None]], fmt: str, spreadsheet: bool = False
+) -> bytes:
+    """SELECT results. `spreadsheet=True` (CSV and TSV only) puts ' before any cell a spreadsheet
+    program would run as a formula; by default the data are written unchanged."""
     if fmt == "json":
         bindings = [{v: _term_json(t) for v, t in zip(variables, r) if t is not None} for r in rows]
         return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
@@ -111,11 +125,13 @@ def serialize_rows(variables: list[str], rows: list[list[ox.Term | None]], fmt: 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(variables)
-        w.writerows([("" if t is None else t.value) for t in r] for r in rows)
+        fix = spreadsheet_safe if spreadsheet else str
+        w.writerows([("" if t is None else fix(t.value)) for t in r] for r in rows)
         return buf.getvalue().encode()
     if fmt == "tsv":
         lines = ["\t".join("?" + v for v in variables)]
-        lines += ["\t".join("" if t is None else str(t) for t in r) for r in rows]
+        fix = (lambda t: spreadsheet_safe(str(_safe_term(t)))) if spreadsheet else str
+        lines += ["\t".join("" if t is None else fix(t) for t in r) for r in rows]
         return ("\n".join(lines) + "\n").encode()
     raise ValueError(fmt)
 
