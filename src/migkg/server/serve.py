@@ -1,8 +1,16 @@
-"""Starting the endpoint: build the graph, start the query workers, serve HTTP."""
+"""Starting the endpoint: build the graph, start the query workers, serve HTTP.
+
+Whatever ends the server (Ctrl-C, SIGTERM, an error), the query workers are stopped and the
+temporary build folder is removed; a worker also dies with the server when the server is
+killed outright (see engine.py).
+"""
 
 from __future__ import annotations
 
+import signal
 import tempfile
+import threading
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -90,8 +98,51 @@ def prepare(
     store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES)
     step("starting query workers")
     engine = QueryEngine(graph_file, workers=workers, timeout=timeout, max_rows=max_rows, allow_service=allow_service)
-    named = {q.name: q for q in QueryCatalog(project).research()}
-    return Site(engine, store, dist, named, dataset_description(store, base, result.triples))
+    try:
+        named = {q.name: q for q in QueryCatalog(project).research()}
+        return Site(engine, store, dist, named, dataset_description(store, base, result.triples))
+    except BaseException:  # the caller never gets the engine to close
+        engine.close()
+        raise
+
+
+@contextmanager
+def _signals_ignored():
+    """Ignore Ctrl-C and SIGTERM for a short, bounded block (main thread only).
+
+    Handlers rather than a signal mask: a mask holds only the calling thread, and any other
+    thread (request threads, the worker keeper) would receive the signal for the process.
+    """
+    try:
+        old = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def sigterm_exits():
+    """Make SIGTERM end the server by an exception, as Ctrl-C does, so the cleanup below runs.
+
+    Only where the default (die at once) is in force: a handler the caller installed is kept.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def serve(
@@ -107,13 +158,19 @@ def serve(
     ready=lambda url: None,
 ) -> None:
     base = f"http://{host}:{port}"
-    with tempfile.TemporaryDirectory(prefix="migkg-serve-") as tmp:
-        site = prepare(project, dist or Path(tmp), base, workers, timeout, max_rows, allow_service, step)
+    with sigterm_exits():
+        cleanup = ExitStack()
         try:
-            with make_server(
-                host, port, make_app(site), server_class=ThreadingServer, handler_class=QuietHandler
-            ) as httpd:
-                ready(base)
-                httpd.serve_forever()
+            # Entered in this order, undone in reverse: HTTP socket, then workers, then the folder.
+            if dist is None:
+                dist = Path(cleanup.enter_context(tempfile.TemporaryDirectory(prefix="migkg-serve-")))
+            site = prepare(project, dist, base, workers, timeout, max_rows, allow_service, step)
+            cleanup.callback(site.engine.close)
+            httpd = cleanup.enter_context(
+                make_server(host, port, make_app(site), server_class=ThreadingServer, handler_class=QuietHandler)
+            )
+            ready(base)
+            httpd.serve_forever()
         finally:
-            site.engine.close()
+            with _signals_ignored():  # an impatient second Ctrl-C must not leave workers or the folder behind
+                cleanup.close()
