@@ -450,6 +450,22 @@ def test_signals_are_held_during_the_final_renames():
     assert reached
 
 
+def test_signals_are_held_even_when_another_thread_receives_them():
+    """A progress spinner's thread may be the one the kernel picks; the hold must still hold."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with signals_held():
+                signal.pthread_kill(other.ident, signal.SIGINT)
+                time.sleep(0.05)
+                reached = True
+    finally:
+        stop.set()
+    assert reached
+
+
 # --- 5. the command line's query limits -------------------------------------------------
 
 

@@ -15,12 +15,14 @@ import re
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import OutputError
 
+HELD_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _STAGE = ".migkg-stage-"
 _OLD = ".migkg-old-"
 
@@ -51,17 +53,29 @@ def write_error(e: OSError, target: Path) -> OutputError:
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back until the block is done (they are delivered right after)."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (ValueError, OSError):  # not the main thread of a process that can block signals
-        yield
+    """Hold SIGINT and SIGTERM back until the block is done (they are acted on right after).
+
+    Blocking the signals with a thread mask would not do: the kernel may deliver them to any
+    thread (a progress spinner's, say), and Python then runs the handler in the main thread
+    anyway. So the block swaps in handlers that only note the signal, and hands it to the
+    previous handler once the block is over.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread can change handlers; its renames are the ones that matter
         return
+    noted: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: noted.append(signum)) for s in HELD_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if noted:
+            handler = previous[noted[0]]
+            if callable(handler):
+                handler(noted[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(noted[0])
 
 
 def check_writable(folder: Path) -> None:

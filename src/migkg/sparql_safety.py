@@ -94,7 +94,9 @@ def _inspect_cached(text: str, depth_limit: int) -> Inspection:
         old_limit = sys.getrecursionlimit()
         old_stack = threading.stack_size()
         try:
-            sys.setrecursionlimit(max(old_limit, 2000 + _FRAMES_PER_LEVEL * depth_limit))
+            # rdflib's grammar also recurses along a flat list (triple patterns, IN values), so the
+            # allowance grows with the text as well as with the nesting limit.
+            sys.setrecursionlimit(max(old_limit, 2000 + _FRAMES_PER_LEVEL * depth_limit + len(text) // 2))
             threading.stack_size(_STACK_BYTES)
             worker = threading.Thread(target=run, name="sparql-inspect")
             worker.start()
@@ -104,20 +106,31 @@ def _inspect_cached(text: str, depth_limit: int) -> Inspection:
         sys.setrecursionlimit(old_limit)
     result = outcome[0]
     if isinstance(result, RecursionError):
-        raise QueryError("the query is nested too deeply to check", hint="simplify the query") from None
+        raise QueryError(
+            "the query is too long or too deeply nested for the SPARQL checker", hint="split it into smaller queries"
+        ) from None
     if isinstance(result, BaseException):
         raise result
     return result
 
 
-def inspect_query(text: str) -> Inspection:
-    """Measure, parse and inspect a query; raise a QueryError (or a subclass) if it cannot run."""
+def measure_query(text: str) -> None:
+    """The cheap checks, done before any parser sees the text: its size and its nesting."""
     lim = limits()
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > lim.max_query_bytes:
         raise exceeded(f"the query has {size:,} bytes", "max_query_bytes", lim.max_query_bytes)
     check_depth(text, "query")
-    return _inspect_cached(text, lim.max_depth)
+
+
+def inspect_query(text: str) -> Inspection:
+    """Measure, parse and inspect a query; raise a QueryError (or a subclass) if it cannot run.
+
+    The parse can take seconds on a long query, so a server runs this where its time limit
+    applies (in the query worker), and only measure_query before dispatch.
+    """
+    measure_query(text)
+    return _inspect_cached(text, limits().max_depth)
 
 
 def check_query(text: str, allow: bool | Iterable[str] = False) -> Inspection:

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from ..errors import MigkgError, OutboundRequestRefused, QueryError, UpdateRefused
 from ..limits import LimitExceeded, limits
 from ..project import PREFIXES
-from ..sparql_safety import check_query
+from ..sparql_safety import check_query, measure_query
 from .formats import FORMATS, NotAcceptable, negotiate, serialize_boolean, serialize_rows, serialize_triples
 
 
@@ -55,14 +55,19 @@ def _with_hint(e: MigkgError) -> str:
     return e.message + (f"\nhint: {e.hint}" if e.hint else "")
 
 
-def refusal(query: str, allow_service: bool | list[str] = False) -> Answer | None:
+def refusal(query: str, allow_service: bool | list[str] = False, parse: bool = True) -> Answer | None:
     """The answer for a query that must not run (an update, SERVICE, over a limit, not checkable), else None.
 
     Status codes: 403 for an update, 400 for SERVICE, 413 for a query text over the size limit,
-    400 for one nested too deeply or that cannot be parsed.
+    400 for one nested too deeply or that cannot be parsed. `parse=False` does only the cheap
+    measurements: the parse can take seconds on a long query, so it runs in the worker, where
+    the time limit can stop it, and always before the worker's engine sees the query.
     """
     try:
-        check_query(query, allow=allow_service)
+        if parse:
+            check_query(query, allow=allow_service)
+        else:
+            measure_query(query)
     except UpdateRefused as e:
         return _text(403, f"{e.message}: this endpoint is read-only")
     except OutboundRequestRefused as e:
@@ -337,7 +342,7 @@ class QueryEngine:
         bindings: dict | None = None,
         spreadsheet: bool = False,
     ) -> Answer:
-        refused = refusal(query, self.allow_service)  # before any worker sees the text
+        refused = refusal(query, self.allow_service, parse=False)  # size and depth, before any worker sees it
         if refused:
             return refused
         worker = self._take()
