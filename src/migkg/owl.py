@@ -1,8 +1,9 @@
 """Handing the graph to owlready2 and HermiT.
 
 HermiT only accepts datatypes of the OWL 2 datatype map, which leaves out xsd:date,
-xsd:gYearMonth and xsd:gYear. For reasoning, such literals are rewritten as xsd:dateTime at midnight; no
-axiom of the ontology constrains their values, so this changes no inference.
+xsd:gYearMonth, xsd:gYear and xsd:duration. For reasoning, the dates are rewritten as
+xsd:dateTime at midnight and durations as plain strings; no axiom of the ontology constrains
+their values, so this changes no inference.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def _reasoner_term(term: ox.Term) -> ox.Term:
         return ox.Literal(term.value[:4] + "-01-01T00:00:00", datatype=_DATETIME)
     if isinstance(term, ox.Literal) and term.datatype.value == XSD + "gYearMonth":
         return ox.Literal(term.value[:7] + "-01T00:00:00", datatype=_DATETIME)
+    if isinstance(term, ox.Literal) and term.datatype.value == XSD + "duration":
+        return ox.Literal(term.value)  # outside the datatype map too; no axiom reads it
     return term
 
 
