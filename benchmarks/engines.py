@@ -27,6 +27,7 @@ PARAMS: dict[str, list[dict[str, str]]] = {
     "receiving-states-party-status": [{"sender": "XAA", "instrument": "X-1"}],
     "forum-members": [{"forum": "f1"}],
     "forum-members-not-party": [{"forum": "f1", "instrument": "X-1"}],
+    "forum-urged-not-joined": [{"forum": "f1", "date": "2020-01-01"}],
 }
 
 LOAD, CHECKS, DERIVE, PAGE, FILES, SHACL = (
