@@ -43,6 +43,8 @@ EXTRA = {
         "status_change",
     )
 }
+# As the graph files themselves write them.
+EXTRA |= {"basis": ID_NS + "legal-basis/", "classification": ID_NS + "forum-classification/"}
 _CELL_IRI = re.compile(r"`([^`\s]+)`")
 
 
