@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .results import cell_text
 
 _DONE = object()
 
@@ -34,14 +35,6 @@ class RowLimitExceeded(QueryError):
 class Bounds:
     timeout: float | None = 60.0  # seconds; None or 0 for none
     max_rows: int | None = 100_000  # None or 0 for none
-
-
-def _cell(term: ox.Term | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
 
 
 class Abandoned:
@@ -75,7 +68,7 @@ def stream_rows(start: Callable[[], ox.QuerySolutions], bounds: Bounds) -> tuple
             for solution in solutions:
                 if stop.is_set():
                     return
-                handoff.put([_cell(solution[c]) for c in columns])
+                handoff.put([cell_text(solution[c]) for c in columns])
             handoff.put(_DONE)
         except QueryError as e:
             handoff.put(e)

@@ -20,11 +20,12 @@ class Table:
     @classmethod
     def from_solutions(cls, solutions: ox.QuerySolutions) -> "Table":
         columns = [v.value for v in solutions.variables]
-        rows = [[_cell(sol[c]) for c in columns] for sol in solutions]
+        rows = [[cell_text(sol[c]) for c in columns] for sol in solutions]
         return cls(columns, rows)
 
 
-def _cell(term: ox.Term | None) -> str:
+def cell_text(term: ox.Term | None) -> str:
+    """A result cell as text: a blank node as _:label, an unbound cell as empty."""
     if term is None:
         return ""
     if isinstance(term, ox.BlankNode):
