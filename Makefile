@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: build test setup setup-test browser clean
+.PHONY: build test test-fast setup setup-test browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ browser:
 
 test: setup-test browser
 	$(BIN)/python -m pytest
+
+# The edit-test loop: everything but the tests that start processes, servers or a browser.
+test-fast: setup-test
+	$(BIN)/python -m pytest -m "not slow and not network and not java"
 
 clean:
 	rm -rf dist .pytest_cache

@@ -17,6 +17,20 @@ FIXTURES = ROOT / "tests" / "fixtures"
 PROJECT = Project(ROOT)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--regenerate",
+        action="store_true",
+        help="rewrite the golden files (tests/fixtures/cq/*/*/expected.csv) from the current code instead of "
+        "comparing with them; review the diff before committing",
+    )
+
+
+@pytest.fixture()
+def regenerate(request) -> bool:
+    return request.config.getoption("--regenerate")
+
+
 def kg_with(*files: Path) -> KnowledgeGraph:
     """The ontology and vocabularies plus the given data files (not the project's graph)."""
     kg = KnowledgeGraph()

@@ -6,6 +6,9 @@ import re
 
 from benchmarks.engines import CHECKS, DERIVE, LOAD, PAGE, SHACL
 from benchmarks.run import main
+import pytest
+
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 
 TIME = re.compile(r"^[0-9,.]+ (ms|s)( \(\d runs?\))?$")
 

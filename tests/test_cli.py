@@ -12,6 +12,8 @@ import pytest
 
 from conftest import FIXTURES, ROOT, run_cli
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 BAD = FIXTURES / "bad-input"
 
 

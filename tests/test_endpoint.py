@@ -22,6 +22,8 @@ import rdflib
 from conftest import ROOT, run_cli
 from servers import free_port, oxigraph_server
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 M = "https://w3id.org/migkg/ontology#"
 
 

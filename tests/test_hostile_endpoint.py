@@ -25,6 +25,8 @@ import pytest
 from conftest import ROOT
 from servers import free_port
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 MAX_QUERY_BYTES = 100_000  # below the 1 MB body cap, so the query-size limit itself can be reached

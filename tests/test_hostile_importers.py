@@ -26,6 +26,8 @@ import pytest
 
 from conftest import FIXTURES, run_cli
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 COUNTRIES = FIXTURES / "countries" / "country-codes.csv"
 COUNTRY_TEXT = COUNTRIES.read_text(encoding="utf-8")
 COUNTRY_LINES = COUNTRY_TEXT.splitlines(keepends=True)  # one row a line; line 1 is the header

@@ -32,6 +32,8 @@ from migkg.limits import LimitExceeded
 from migkg.sparql_safety import check_query
 from migkg.store import KnowledgeGraph
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 # --- a loopback listener that counts connections ----------------------------------------
 
 

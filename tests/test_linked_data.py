@@ -17,6 +17,8 @@ from migkg.linked.resolve import resolve, write_links
 from conftest import FIXTURES, PROJECT, kg_with, run_cli
 from servers import misbehaving_server, oxigraph_server
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 WIKI = FIXTURES / "wikidata"
 TODAY = date(2026, 11, 22)
 

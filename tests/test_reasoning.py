@@ -14,6 +14,8 @@ from migkg.store import KnowledgeGraph
 
 from conftest import FIXTURES, PROJECT, kg_with
 
+pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
+
 needs_java = pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime, and none is on PATH")
 S = "https://w3id.org/migkg/id/state/"
 

@@ -1,7 +1,8 @@
 """Each named research query, run on a small fixture graph, returns exactly its expected table.
 
 Layout: tests/fixtures/cq/<query>/<case>/ holds params.json (optional), input.ttl (optional,
-added to the shared world/base.ttl) and expected.csv.
+added to the shared world/base.ttl) and expected.csv. `pytest --regenerate` rewrites every
+expected.csv from the current queries; review the diff before committing.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def test_every_query_declares_title_and_binds_only_its_own_variables():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
-def test_query_case(case):
-    expected = (case / "expected.csv").read_text(encoding="utf-8")
-    assert run_case(case) == expected
+def test_query_case(case, regenerate):
+    got = run_case(case)
+    if regenerate:  # golden files are written by the code, never edited by hand
+        (case / "expected.csv").write_text(got, encoding="utf-8")
+        return
+    assert got == (case / "expected.csv").read_text(encoding="utf-8")

@@ -18,7 +18,10 @@ from migkg.viz.pages import write_pages
 from conftest import FIXTURES, PROJECT, ROOT, kg_with
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)"),
+]
 ARTIFACTS = ROOT / "test-artifacts"
 M = "https://w3id.org/migkg/ontology#"
 
