@@ -25,15 +25,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import ids
 from .errors import MigkgError, QueryError
-from .project import ID_NS, ONTOLOGY_NS
+from .project import ONTOLOGY_NS
 from .limits import decode_utf8, read_bytes_limited
 from .results import Table
 from .store import KnowledgeGraph, solution_value
 
 _HEADER = re.compile(r"^#\s*(title|paper|claim|claim_en|paper_says|agree|reading|as_of)\s*:\s*(.*)$")
 _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EVALUATION = ox.NamedNode(ID_NS + "evaluation")
+EVALUATION = ids.EVALUATION
 EVALUATION_GRAPH = ox.NamedNode("https://w3id.org/migkg/graph/evaluation")
 AS_OF = ox.NamedNode(ONTOLOGY_NS + "asOfDate")
 _AGREE = re.compile(r"^(equals|within\s+(?P<tol>[0-9.]+)|greater-than|less-than|at-least|at-most)$")

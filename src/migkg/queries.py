@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from . import ids
 from .errors import MigkgError, QueryError
 from .limits import decode_utf8, read_bytes_limited
-from .project import ID_NS, Project
+from .project import Project
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
@@ -38,7 +39,7 @@ def _slug(kind: str):
     def convert(v: str) -> ox.Term:
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", v.strip()):
             raise ValueError(f"expected a {kind} key such as bali-process")
-        return ox.NamedNode(f"{ID_NS}{kind}/{v.strip()}")
+        return ids.of(kind, v.strip())
 
     return convert
 
@@ -67,8 +68,8 @@ PARAM_TYPES = {
     "iri": _iri,
     "iso3": lambda v: ox.Literal(_iso3_code(v)),
     "mtdsg": lambda v: ox.Literal(_mtdsg_code(v)),
-    "state": lambda v: ox.NamedNode(f"{ID_NS}state/{_iso3_code(v)}"),
-    "instrument": lambda v: ox.NamedNode(f"{ID_NS}instrument/{_mtdsg_code(v)}"),
+    "state": lambda v: ids.state(_iso3_code(v)),
+    "instrument": lambda v: ids.instrument(_mtdsg_code(v)),
     "forum": _slug("forum"),
     "region": _slug("forum-region"),
     "arrangement": _slug("arrangement"),

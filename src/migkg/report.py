@@ -27,14 +27,14 @@ def status_figures_table(kg: KnowledgeGraph, project: Project) -> Table:
     figures = report_table(kg, project, "status-figures")
     as_of = QueryCatalog(project).resolve("parties-as-of")
     rows = []
-    for instrument, date, headline, note, source in figures.rows:
-        parties = Table.from_solutions(kg.query(as_of.text, as_of.bind({"instrument": instrument, "date": date})))
+    for instrument, day, headline, note, source in figures.rows:
+        parties = Table.from_solutions(kg.query(as_of.text, as_of.bind({"instrument": instrument, "date": day})))
         col = {c: i for i, c in enumerate(parties.columns)}
         certain = {(r[col["iso3"]], r[col["name_en"]]) for r in parties.rows if r[col["status"]] == "party"}
         uncertain = [r for r in parties.rows if r[col["status"]] == "uncertain"]
         maybe = sorted({f"{r[col['name_en']] or r[col['iso3']]} ({r[col['since']]})" for r in uncertain})
         difference = int(headline) - len(certain)
-        rows.append([instrument, date, headline, str(len(certain)), str(difference), ", ".join(maybe), note, source])
+        rows.append([instrument, day, headline, str(len(certain)), str(difference), ", ".join(maybe), note, source])
     return Table(["instrument", "as_of", "headline", "graph", "difference", "uncertain", "note", "source"], rows)
 
 

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..project import ID_NS, ONTOLOGY_NS
+from .. import ids
+from ..project import ONTOLOGY_NS
 from .generated import Problem, lit, read_csv_table, shown
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-SOURCE = ox.NamedNode(ID_NS + "source/country-codes")
+SOURCE = ids.source("country-codes")
 
 # UN member states whose UNTERM names are missing from the reference table (checked 2026-11-22).
 MEMBERS_WITHOUT_UNTERM_NAMES = {"CIV", "TUR"}
@@ -170,11 +171,11 @@ def is_un_state(c: CountryRow) -> bool:
 
 
 def area(code: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{ID_NS}m49/{int(code):03d}")
+    return ids.m49(code)
 
 
 def state_triples(c: CountryRow) -> list[ox.Triple]:
-    s = ox.NamedNode(f"{ID_NS}state/{c.iso3}")
+    s = ids.state(c.iso3)
     r = c.row
     t = [
         ox.Triple(s, RDF_TYPE, m("State")),

@@ -18,7 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import MigkgError
-from ..project import ID_NS, ONTOLOGY_NS
+from .. import ids
+from ..project import ONTOLOGY_NS
 from .generated import CsvTable, ImportFailed, Problem, lit, read_text, shown
 from .names import NameIndex
 
@@ -70,7 +71,7 @@ class Action:
     @property
     def iri(self) -> ox.NamedNode:
         key = self.actor_path.split("/", 1)[1]
-        return ox.NamedNode(f"{ID_NS}action/{self.mtdsg}/{key}/{self.kind}-{self.date.isoformat()}")
+        return ids.action(self.mtdsg, key, self.kind, self.date.isoformat())
 
 
 @dataclass
@@ -221,14 +222,14 @@ def attach_declarations(table: TableImport, path: Path, names: NameIndex, proble
 
 def action_triples(table: TableImport, source: ox.NamedNode) -> list[ox.Triple]:
     t = []
-    inst = ox.NamedNode(f"{ID_NS}instrument/{table.mtdsg}")
+    inst = ids.instrument(table.mtdsg)
     for a in table.actions:
         s = a.iri
         t += [
             ox.Triple(s, RDF_TYPE, m("TreatyAction")),
-            ox.Triple(s, m("actor"), ox.NamedNode(ID_NS + a.actor_path)),
+            ox.Triple(s, m("actor"), ids.path(a.actor_path)),
             ox.Triple(s, m("instrument"), inst),
-            ox.Triple(s, m("actionKind"), ox.NamedNode(f"{ID_NS}action-kind/{a.kind}")),
+            ox.Triple(s, m("actionKind"), ids.action_kind(a.kind)),
             ox.Triple(s, m("date"), lit(a.date.isoformat(), "date")),
             ox.Triple(s, m("source"), source),
         ]

@@ -11,7 +11,8 @@ import pyoxigraph as ox
 
 from ..importers.generated import lit, turtle_text
 from ..atomic import write_text_atomic
-from ..project import ID_NS, ONTOLOGY_NS, Project
+from .. import ids
+from ..project import ONTOLOGY_NS, Project
 from ..queries import parse_query_file
 from ..store import KnowledgeGraph
 from .client import SparqlClient
@@ -60,7 +61,7 @@ def resolve(kg: KnowledgeGraph, project: Project, client: SparqlClient, batch: i
 
 
 def write_links(result: LinkResult, endpoint: str, out: Path, today: date) -> None:
-    source = ox.NamedNode(f"{ID_NS}source/wikidata-links")
+    source = ids.source("wikidata-links")
     m = lambda t: ox.NamedNode(ONTOLOGY_NS + t)  # noqa: E731
     triples = [
         ox.Triple(source, RDF_TYPE, m("Source")),

@@ -129,7 +129,7 @@ def sparql(site: Site, environ) -> Answer:
 
 
 def describe(site: Site, path: str, accept: str) -> Answer:
-    iri = ID_NS + path.removeprefix("/id/")
+    iri = ID_NS + path.removeprefix("/id/")  # checked as an IRI just below, before any use
     try:
         node = ox.NamedNode(iri)
     except ValueError:
