@@ -50,3 +50,10 @@ def test_query_case(case, regenerate):
         (case / "expected.csv").write_text(got, encoding="utf-8")
         return
     assert got == (case / "expected.csv").read_text(encoding="utf-8")
+
+
+def test_queries_over_treaty_status_declare_it():
+    """The currency note is declared in the header; a query reading treaty data must say so."""
+    for q in CATALOG.research():
+        reads_treaties = any(t in q.text for t in ("TreatyAction", "mtdsgNumber", "partyTo", "actionKind", "PartyStatus"))
+        assert (q.currency == "treaty-status") == reads_treaties, q.name

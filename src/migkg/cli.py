@@ -147,7 +147,7 @@ def query(
         check_query(q.text, allow_service or False)  # before the minutes of loading, not after
         kg = KnowledgeGraph.from_project(project)
         derive(kg, QueryCatalog(project))
-        note = currency_note(kg, project) if _about_treaties(q.text) else None
+        note = currency_note(kg, project) if q.currency == "treaty-status" else None
         bounds = Bounds(timeout=timeout or None, max_rows=max_rows or None)
         columns, rows = stream_rows(lambda: kg.query(q.text, bindings, allow_outbound=allow_service or False), bounds)
         if note:
@@ -176,10 +176,6 @@ def _print_table(table: Table, fmt: str, title: str, spreadsheet_safe: bool = Fa
             rt.add_row(*r)
         out.print(rt, markup=False, highlight=False)
         err.print(f"{len(table.rows)} row(s)")
-
-
-def _about_treaties(text: str) -> bool:
-    return any(term in text for term in ("TreatyAction", "mtdsgNumber", "partyTo", "actionKind"))
 
 
 @app.command("queries")

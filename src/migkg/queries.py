@@ -16,7 +16,9 @@ from .limits import decode_utf8, read_bytes_limited
 from .project import Project
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|currency)\s*:\s*(.*)$")
+# What a query's answer is only as current as; the command line prints the matching note.
+CURRENCIES = ("treaty-status",)
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>(?:\s+(?:optional|local|default=\S+))*)\s*(?:\|\s*(?P<doc>.*))?$"
 )
@@ -94,6 +96,7 @@ class NamedQuery:
     title: str = ""
     description: str = ""
     params: list[Param] = field(default_factory=list)
+    currency: str = ""  # e.g. "treaty-status": the answer is as current as the treaty tables
 
     def bind(self, values: dict[str, str]) -> dict[str, ox.Term]:
         """Turn the user's text values into RDF terms, checking names and types."""
@@ -144,6 +147,12 @@ def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
             )
         elif key == "title":
             q.title = value.strip()
+        elif key == "currency":
+            if value.strip() not in CURRENCIES:
+                raise QueryError(
+                    f"{path}:{lineno}: unknown currency '{value.strip()}'", hint=f"use one of {', '.join(CURRENCIES)}"
+                )
+            q.currency = value.strip()
         else:
             q.description = (q.description + " " + value.strip()).strip()
     return q
