@@ -613,3 +613,20 @@ def test_commit_files_undoes_a_rename_that_fails_half_way(tmp_path, monkeypatch)
     monkeypatch.setattr(atomic.os, "replace", real_replace)
     assert (a.read_text(), b.read_text(), c.exists()) == ("old a", "old b", False)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.ttl", "b.ttl"]
+
+
+def test_an_interrupt_inside_a_weakref_callback_is_delivered_again():
+    """SIGTERM raised inside a weakref callback would be printed as "Exception ignored" and lost;
+    the CLI's hook hands it back to the signal machinery instead (seen once mid-build)."""
+    from types import SimpleNamespace
+
+    from migkg import cli
+
+    seen = []
+    old = signal.signal(signal.SIGTERM, lambda signum, frame: seen.append(signum))
+    try:
+        cli._unraisable(SimpleNamespace(exc_value=SystemExit(143)))
+        time.sleep(0.05)  # the handler runs at the next point the interpreter checks for signals
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert seen == [signal.SIGTERM]

@@ -565,6 +565,20 @@ def _on_signal(signum, frame) -> None:
     raise SystemExit(EXIT_INTERRUPTED[signum])
 
 
+def _unraisable(hook) -> None:
+    """A signal that arrives inside a weakref callback or a __del__ cannot end the program there:
+    Python would print "Exception ignored" with a traceback and carry on. Deliver it again
+    instead, to be handled at the next point where it can be."""
+    exc = hook.exc_value
+    if isinstance(exc, SystemExit) and exc.code in EXIT_INTERRUPTED.values():
+        signal.raise_signal({code: signum for signum, code in EXIT_INTERRUPTED.items()}[exc.code])
+        return
+    if isinstance(exc, KeyboardInterrupt):
+        signal.raise_signal(signal.SIGINT)
+        return
+    sys.__unraisablehook__(hook)
+
+
 def _finish(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
@@ -576,6 +590,7 @@ def _finish(code: int) -> None:
 def main() -> None:
     for signum in EXIT_INTERRUPTED:
         signal.signal(signum, _on_signal)
+    sys.unraisablehook = _unraisable
     try:
         app()
     except SystemExit as e:
