@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from servers import free_port
+from servers import Listener, free_port
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 
@@ -216,27 +216,6 @@ def test_worker_that_cannot_start(server):
 # --- 2. the guard runs before dispatch; SERVICE never reaches out ----------------------------
 
 
-class Listener:
-    """A loopback TCP listener that records every connection made to it."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.close()
-
-
 REACHING_OUT = [  # each must be refused (400, or 403 for an update)
     "SELECT * WHERE { SERVICE <http://127.0.0.1:PORT/> { ?s ?p ?o } }",
     r"PREFIX ex: <http://e/> SELECT * WHERE { ex:a\# ?p ?o . SERVICE <http://127.0.0.1:PORT/> {?s ?p ?o} }",
@@ -293,7 +272,7 @@ def test_service_never_reaches_out(server):
     status, body = http(q(base, REACHING_OUT[0].replace("PORT", str(listener.port))))
     plain(status, body, 400, "refused: the query asks for SERVICE")
     plain(*http(q(base, "LOAD <http://127.0.0.1:1/>")), 403, "read-only")
-    listener.sock.close()
+    listener.close()
     still_answers(base)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, kg_with, run_cli
+from servers import Listener
 from migkg.atomic import signals_held, staged_dir
 from migkg.errors import OutboundRequestRefused, QueryError, UpdateRefused
 from migkg.limits import LimitExceeded
@@ -35,36 +36,6 @@ from migkg.store import KnowledgeGraph
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 
 # --- a loopback listener that counts connections ----------------------------------------
-
-
-class Listener:
-    """A TCP server on a free loopback port that records every connection it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}/sparql"
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(2)
-        self.sock.close()
 
 
 @pytest.fixture()
