@@ -35,30 +35,26 @@ def _env_int(name: str, default: int) -> int:
     return value
 
 
+# Each limit once: its environment variable and its default (see README "Limits on input").
+DEFAULTS = {
+    "max_input_bytes": ("MIGKG_MAX_INPUT_BYTES", 512 * 1024 * 1024),  # one data or table file
+    "max_query_bytes": ("MIGKG_MAX_QUERY_BYTES", 1_000_000),  # one SPARQL query text
+    "max_depth": ("MIGKG_MAX_DEPTH", 100),  # brackets in SPARQL, JSON-LD, Turtle; elements in RDF/XML
+    "max_xml_amplification": ("MIGKG_MAX_XML_AMPLIFICATION", 10),  # how far entities may multiply RDF/XML
+}
+ENV_VARS = {name: var for name, (var, _) in DEFAULTS.items()}
+
+
 @dataclass(frozen=True)
 class Limits:
-    # (name of the environment variable, default) for each limit; see README "Limits".
-    max_input_bytes: int  # one data or table file
-    max_query_bytes: int  # one SPARQL query text
-    max_depth: int  # bracket nesting in SPARQL, JSON-LD and Turtle-family files; element nesting in RDF/XML
-    max_xml_amplification: int  # how many times entity expansion may multiply an RDF/XML file
+    max_input_bytes: int
+    max_query_bytes: int
+    max_depth: int
+    max_xml_amplification: int
 
     @classmethod
     def from_env(cls) -> "Limits":
-        return cls(
-            max_input_bytes=_env_int("MIGKG_MAX_INPUT_BYTES", 512 * 1024 * 1024),
-            max_query_bytes=_env_int("MIGKG_MAX_QUERY_BYTES", 1_000_000),
-            max_depth=_env_int("MIGKG_MAX_DEPTH", 100),
-            max_xml_amplification=_env_int("MIGKG_MAX_XML_AMPLIFICATION", 10),
-        )
-
-
-ENV_VARS = {
-    "max_input_bytes": "MIGKG_MAX_INPUT_BYTES",
-    "max_query_bytes": "MIGKG_MAX_QUERY_BYTES",
-    "max_depth": "MIGKG_MAX_DEPTH",
-    "max_xml_amplification": "MIGKG_MAX_XML_AMPLIFICATION",
-}
+        return cls(**{name: _env_int(var, default) for name, (var, default) in DEFAULTS.items()})
 
 
 def limits() -> Limits:
