@@ -82,13 +82,13 @@ class RdflibKG:
             self.g.parse(p)
 
     def query(self, text, bindings=None):
-        from migkg.store import to_rdflib
+        from migkg.core.store import to_rdflib
 
         return RdflibResults(self.g.query(text, initBindings={k: to_rdflib(v) for k, v in (bindings or {}).items()}))
 
     def shacl(self, shapes_file: Path) -> None:
         """pySHACL straight on this graph, with the options migkg's validation uses."""
-        from migkg.validate import run_pyshacl
+        from migkg.steps.validate import run_pyshacl
 
         run_pyshacl(self.g, shapes_file)
 
@@ -164,13 +164,13 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
     import pyoxigraph as ox
 
     from migkg.build import write_graph_files
-    from migkg.derive import derive
-    from migkg.project import Project
-    from migkg.queries import QueryCatalog
-    from migkg.store import DERIVED_GRAPH, KnowledgeGraph
-    from migkg.validate import check_violations, shacl_violations
-    from migkg.viz.networks import NetworkBuilder
-    from migkg.viz.pages import render_page
+    from migkg.steps.derive import derive
+    from migkg.core.project import Project
+    from migkg.core.queries import QueryCatalog
+    from migkg.core.store import DERIVED_GRAPH, KnowledgeGraph
+    from migkg.steps.validate import check_violations, shacl_violations
+    from migkg.outputs.networks import NetworkBuilder
+    from migkg.outputs.pages import render_page
 
     project = Project(ROOT)
     catalog = QueryCatalog(project)

@@ -215,7 +215,7 @@ def run_scale(name: str, limit: float, migkg_limit: float, workdir: Path) -> str
 
 
 def main(argv=None) -> None:
-    from migkg.atomic import write_text_atomic
+    from migkg.core.atomic import write_text_atomic
 
     ap = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from migkg.project import Project
-from migkg.store import KnowledgeGraph
+from migkg.core.project import Project
+from migkg.core.store import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from migkg.derive import derive
-from migkg.queries import QueryCatalog
-from migkg.viz.analytics import centrality, communities, forum_overlap
-from migkg.viz.networks import NetworkBuilder
+from migkg.steps.derive import derive
+from migkg.core.queries import QueryCatalog
+from migkg.outputs.analytics import centrality, communities, forum_overlap
+from migkg.outputs.networks import NetworkBuilder
 
 from conftest import FIXTURES, PROJECT, kg_with
 

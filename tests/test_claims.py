@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from migkg.claims import AGREES, DISAGREES, EVALUATION_GRAPH, INCOMPLETE, MISSING, check_all, parse_claim
-from migkg.derive import derive
-from migkg.errors import QueryError
-from migkg.queries import QueryCatalog
+from migkg.steps.claims import AGREES, DISAGREES, EVALUATION_GRAPH, INCOMPLETE, MISSING, check_all, parse_claim
+from migkg.steps.derive import derive
+from migkg.core.errors import QueryError
+from migkg.core.queries import QueryCatalog
 
 from conftest import FIXTURES, PROJECT, kg_with
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from migkg.derive import derive
-from migkg.queries import QueryCatalog
-from migkg.store import KnowledgeGraph
+from migkg.steps.derive import derive
+from migkg.core.queries import QueryCatalog
+from migkg.core.store import KnowledgeGraph
 
 from conftest import FIXTURES, PROJECT, kg_with
 

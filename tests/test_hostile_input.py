@@ -27,11 +27,11 @@ import pytest
 
 from conftest import ROOT, kg_with, run_cli
 from servers import Listener
-from migkg.atomic import signals_held, staged_dir
-from migkg.errors import OutboundRequestRefused, QueryError, UpdateRefused
-from migkg.limits import LimitExceeded
-from migkg.sparql_safety import check_query
-from migkg.store import KnowledgeGraph
+from migkg.core.atomic import signals_held, staged_dir
+from migkg.core.errors import OutboundRequestRefused, QueryError, UpdateRefused
+from migkg.core.limits import LimitExceeded
+from migkg.core.sparql_safety import check_query
+from migkg.core.store import KnowledgeGraph
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 
@@ -507,7 +507,7 @@ def test_csv_is_unchanged_by_default_and_spreadsheet_safe_on_request(tmp_path):
 
 
 def test_the_parse_is_spared_only_where_no_service_can_be(project):
-    from migkg.sparql_safety import _cannot_name_service, inspect_query
+    from migkg.core.sparql_safety import _cannot_name_service, inspect_query
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(project.queries_dir.rglob("*.rq"))]
     texts += [t.format(url="http://127.0.0.1:1/") for t in SERVICE_TRICKS + HARMLESS]
@@ -565,8 +565,8 @@ def test_strace_sees_a_connection_when_one_is_asked_for(tmp_path, listener):
 
 
 def test_commit_files_undoes_a_rename_that_fails_half_way(tmp_path, monkeypatch):
-    import migkg.atomic as atomic
-    from migkg.errors import OutputError
+    import migkg.core.atomic as atomic
+    from migkg.core.errors import OutputError
 
     a, b, c = (tmp_path / n for n in ("a.ttl", "b.ttl", "c.ttl"))
     a.write_text("old a")

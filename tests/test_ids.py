@@ -5,7 +5,7 @@ from __future__ import annotations
 import doctest
 import re
 
-import migkg.ids
+import migkg.core.ids
 
 from conftest import ROOT
 
@@ -14,7 +14,7 @@ _BUILT = re.compile(r'f"\{ID_NS\}|ID_NS \+ |f"https://w3id\.org/migkg/id/')
 
 
 def test_the_examples_in_ids_hold():
-    result = doctest.testmod(migkg.ids)
+    result = doctest.testmod(migkg.core.ids)
     assert result.attempted >= 4 and result.failed == 0
 
 
@@ -27,4 +27,4 @@ def test_no_other_module_builds_instance_iris():
             # The endpoint turns a request path back into an IRI, and checks it, before use.
             if _BUILT.search(line) and "checked as an IRI" not in line:
                 found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
-    assert not found, "build instance IRIs with migkg.ids:\n" + "\n".join(found)
+    assert not found, "build instance IRIs with migkg.core.ids:\n" + "\n".join(found)

@@ -169,9 +169,9 @@ def test_party_counts_equal_tables_plus_cited_updates():
     """Derived parties per treaty = consents in the UNTC table + consents cited after it (no denunciations yet)."""
     import rdflib
 
-    from migkg.derive import derive
-    from migkg.queries import QueryCatalog
-    from migkg.store import KnowledgeGraph
+    from migkg.steps.derive import derive
+    from migkg.core.queries import QueryCatalog
+    from migkg.core.store import KnowledgeGraph
 
     from conftest import PROJECT
 

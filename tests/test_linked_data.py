@@ -9,10 +9,10 @@ from datetime import date
 
 import pytest
 
-from migkg.linked.client import ClientConfig, RemoteError, SparqlClient, USER_AGENT
-from migkg.linked.crosscheck import run_crosscheck
-from migkg.limits import LimitExceeded
-from migkg.linked.resolve import resolve, write_links
+from migkg.remote.client import ClientConfig, RemoteError, SparqlClient, USER_AGENT
+from migkg.remote.crosscheck import run_crosscheck
+from migkg.core.limits import LimitExceeded
+from migkg.remote.links import resolve, write_links
 
 from conftest import FIXTURES, PROJECT, kg_with, run_cli
 from servers import misbehaving_server, oxigraph_server

@@ -6,8 +6,8 @@ import pytest
 import rdflib
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from migkg.owl import check_consistency, java_available, load_world
-from migkg.project import ONTOLOGY_NS
+from migkg.steps.owl import check_consistency, java_available, load_world
+from migkg.core.project import ONTOLOGY_NS
 
 from conftest import PROJECT
 

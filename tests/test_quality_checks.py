@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from migkg.queries import QueryCatalog
+from migkg.core.queries import QueryCatalog
 
 from conftest import FIXTURES, PROJECT, kg_with
 

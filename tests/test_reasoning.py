@@ -6,11 +6,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from migkg.derive import derive
-from migkg.owl import java_available
-from migkg.queries import QueryCatalog
-from migkg.reason import Inconsistent, reason, sparql_members
-from migkg.store import KnowledgeGraph
+from migkg.steps.derive import derive
+from migkg.steps.owl import java_available
+from migkg.core.queries import QueryCatalog
+from migkg.steps.reason import Inconsistent, reason, sparql_members
+from migkg.core.store import KnowledgeGraph
 
 from conftest import FIXTURES, PROJECT, kg_with
 
@@ -62,7 +62,7 @@ def test_contradiction_is_reported_with_the_individuals_and_axiom():
 
 @pytest.mark.parametrize("rule", ["disjoint-classes", "disjoint-properties", "functional-property"])
 def test_each_explanation_query_fires_on_its_bad_example(rule):
-    from migkg.reason import explain
+    from migkg.steps.reason import explain
 
     kg = kg_with(FIXTURES / "reason" / f"{rule}.ttl")
     assert any(r == rule and n.startswith("https://w3id.org/migkg/id/test/") for r, n, _ in explain(kg, PROJECT))

@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from migkg.derive import derive
-from migkg.queries import QueryCatalog
-from migkg.results import Table, to_csv
+from migkg.steps.derive import derive
+from migkg.core.queries import QueryCatalog
+from migkg.core.results import Table, to_csv
 
 from conftest import FIXTURES, PROJECT, kg_with
 

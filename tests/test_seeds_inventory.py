@@ -13,9 +13,9 @@ import re
 
 import pytest
 
-from migkg.derive import derive
-from migkg.project import ID_NS, PREFIXES
-from migkg.queries import QueryCatalog
+from migkg.steps.derive import derive
+from migkg.core.project import ID_NS, PREFIXES
+from migkg.core.queries import QueryCatalog
 
 from conftest import PROJECT
 
@@ -83,7 +83,7 @@ def _rows() -> list[tuple[str, list[str], str]]:
 
 @pytest.fixture(scope="module")
 def subjects():
-    from migkg.store import KnowledgeGraph
+    from migkg.core.store import KnowledgeGraph
 
     kg = KnowledgeGraph.from_project(PROJECT)
     derive(kg, QueryCatalog(PROJECT))

@@ -6,8 +6,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
-from migkg.project import ONTOLOGY_NS
-from migkg.validate import shacl_violations
+from migkg.core.project import ONTOLOGY_NS
+from migkg.steps.validate import shacl_violations
 
 from conftest import FIXTURES, PROJECT, kg_with
 

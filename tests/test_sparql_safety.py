@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from migkg.errors import OutboundRequestRefused, QueryError
-from migkg.sparql_safety import check_outbound, check_read_only, service_targets
+from migkg.core.errors import OutboundRequestRefused, QueryError
+from migkg.core.sparql_safety import check_outbound, check_read_only, service_targets
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from migkg.derive import derive
-from migkg.queries import QueryCatalog
-from migkg.report import status_figures_table
+from migkg.steps.derive import derive
+from migkg.core.queries import QueryCatalog
+from migkg.outputs.report import status_figures_table
 
 from conftest import FIXTURES, PROJECT, ROOT, kg_with, run_cli
 
@@ -33,7 +33,7 @@ def test_headline_figure_without_date_or_source_is_refused():
 
 
 def test_every_figure_in_the_graph_is_dated_sourced_and_reported():
-    from migkg.store import KnowledgeGraph
+    from migkg.core.store import KnowledgeGraph
 
     kg = KnowledgeGraph.from_project(PROJECT)
     derive(kg, QueryCatalog(PROJECT))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migkg.store import KnowledgeGraph
+from migkg.core.store import KnowledgeGraph
 
 A = """@prefix ex: <https://example.org/> .
 ex:s ex:p "shared" .

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from migkg.derive import derive
-from migkg.queries import QueryCatalog
-from migkg.store import KnowledgeGraph
-from migkg.viz.pages import write_pages
+from migkg.steps.derive import derive
+from migkg.core.queries import QueryCatalog
+from migkg.core.store import KnowledgeGraph
+from migkg.outputs.pages import write_pages
 
 from conftest import FIXTURES, PROJECT, ROOT, kg_with
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .atomic import check_writable, staged_dir
-from .derive import derive
-from .errors import MigkgError
-from .project import PREFIXES, Project
-from .queries import QueryCatalog
-from .report import render_report
-from .store import KnowledgeGraph
-from .validate import Violation, validate
-from .viz.pages import write_analysis, write_pages
+from .core.atomic import check_writable, staged_dir
+from .steps.derive import derive
+from .core.errors import MigkgError
+from .core.project import PREFIXES, Project
+from .core.queries import QueryCatalog
+from .outputs.report import render_report
+from .core.store import KnowledgeGraph
+from .steps.validate import Violation, validate
+from .outputs.pages import write_analysis, write_pages
 
 GRAPH_OUTPUTS = {
     "migkg.ttl": ox.RdfFormat.TURTLE,

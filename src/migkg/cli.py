@@ -14,16 +14,16 @@ from rich.table import Table as RichTable
 
 from . import __version__
 from .build import BuildFailed, build as run_build
-from .derive import derive
-from .errors import MigkgError
-from .project import find_project
-from .queries import QueryCatalog
-from .report import currency_note
-from .execution import Abandoned, Bounds, stream_rows
-from .results import FORMATS, Table, to_csv, to_json, to_markdown, write_stream
-from .sparql_safety import check_query
-from .store import KnowledgeGraph
-from .validate import Violation, validate as run_validate
+from .steps.derive import derive
+from .core.errors import MigkgError
+from .core.project import find_project
+from .core.queries import QueryCatalog
+from .outputs.report import currency_note
+from .core.execution import Abandoned, Bounds, stream_rows
+from .core.results import FORMATS, Table, to_csv, to_json, to_markdown, write_stream
+from .core.sparql_safety import check_query
+from .core.store import KnowledgeGraph
+from .steps.validate import Violation, validate as run_validate
 
 app = typer.Typer(
     name="migkg",
@@ -138,7 +138,7 @@ def query(
         project = find_project()
         q = QueryCatalog(project).resolve(name)
         if endpoint:
-            from .remote import remote_query
+            from .remote.endpoint import remote_query
 
             table = remote_query(endpoint, q, values)
             _print_table(table, fmt, q.title or q.name, spreadsheet_safe)
@@ -266,7 +266,7 @@ def viz(
     ] = None,
 ) -> None:
     """Write the interactive network pages (offline, self-contained) and index.html."""
-    from .viz.pages import write_pages
+    from .outputs.pages import write_pages
 
     try:
         project = find_project()
@@ -288,7 +288,7 @@ def analyze(
     ),
 ) -> None:
     """Centrality, forum overlap (Jaccard) and communities of the networks, as CSV and Markdown."""
-    from .viz.pages import write_analysis
+    from .outputs.pages import write_analysis
 
     try:
         project = find_project()
@@ -313,7 +313,7 @@ TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait fo
 
 
 def _client(endpoint: str, offline: bool, cache: Optional[Path], timeout: float):
-    from .linked.client import ClientConfig, SparqlClient
+    from .remote.client import ClientConfig, SparqlClient
 
     project = find_project()
     return SparqlClient(
@@ -334,7 +334,7 @@ def crosscheck_wikidata(
     """Compare our treaty actions with Wikidata's P1891/P6193; write Markdown, CSV and QuickStatements."""
     from datetime import date
 
-    from .linked.crosscheck import run_crosscheck
+    from .remote.crosscheck import run_crosscheck
 
     try:
         project = find_project()
@@ -363,7 +363,7 @@ def link(
     """Find Wikidata entities for instruments, forums and organisations that have none (exact English label)."""
     from datetime import date
 
-    from .linked.resolve import resolve, write_links
+    from .remote.links import resolve, write_links
 
     try:
         project = find_project()
@@ -402,7 +402,7 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /."""
-    from .server.serve import serve as run_server
+    from .serve.run import serve as run_server
 
     try:
         project = find_project()
@@ -466,7 +466,7 @@ def push(
     """Build the graph and upload it to any SPARQL 1.1 Graph Store (Fuseki, GraphDB, Virtuoso, Oxigraph)."""
     import tempfile
 
-    from .remote import push as run_push
+    from .remote.endpoint import push as run_push
 
     try:
         project = find_project()
@@ -490,7 +490,7 @@ def reason_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
 ) -> None:
     """Check consistency with HermiT (OWL 2 DL, needs Java) and list the defined classes' members."""
-    from .reason import Inconsistent, reason, sparql_members
+    from .steps.reason import Inconsistent, reason, sparql_members
 
     try:
         project = find_project()
@@ -521,7 +521,7 @@ def claims(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
 ) -> None:
     """Check the seed papers' factual claims (queries/claims/) against the graph."""
-    from .claims import check_all, findings_table
+    from .steps.claims import check_all, findings_table
 
     try:
         if fmt not in FORMATS:

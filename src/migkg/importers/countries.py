@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import ids
-from ..project import ONTOLOGY_NS
+from ..core import ids
+from ..core.project import ONTOLOGY_NS
 from .generated import Problem, lit, read_csv_table, shown
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

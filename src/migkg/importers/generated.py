@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..atomic import commit_files
-from ..errors import MigkgError, OutputError
-from ..limits import decode_utf8, read_bytes_limited
-from ..project import PREFIXES
+from ..core.atomic import commit_files
+from ..core.errors import MigkgError, OutputError
+from ..core.limits import decode_utf8, read_bytes_limited
+from ..core.project import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 # A hostile table can hold a million bad rows; the first ones are enough to act on.

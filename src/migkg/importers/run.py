@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..project import Project
-from ..queries import parse_query_file
-from ..store import KnowledgeGraph
+from ..core.project import Project
+from ..core.queries import parse_query_file
+from ..core.store import KnowledgeGraph
 from .countries import import_countries, read_country_rows
 from .generated import ImportFailed, Problem, commit_outputs, read_csv_table, turtle_text
 from .names import NameIndex

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import MigkgError
-from .. import ids
-from ..project import ONTOLOGY_NS
+from ..core.errors import MigkgError
+from ..core import ids
+from ..core.project import ONTOLOGY_NS
 from .generated import CsvTable, ImportFailed, Problem, lit, read_text, shown
 from .names import NameIndex
 

@@ -6,7 +6,7 @@ from itertools import combinations
 
 import networkx as nx
 
-from ..results import Table
+from ..core.results import Table
 from .networks import Network
 
 
@@ -81,7 +81,7 @@ def analysis_markdown(tables: dict[str, Table], top: int = 10) -> str:
         "communities-forums": "Communities in the state–forum network",
         "communities-arrangements": "Communities in the arrangement and transfer network",
     }
-    from ..results import to_markdown
+    from ..core.results import to_markdown
 
     parts = []
     for name, table in tables.items():

@@ -11,14 +11,14 @@ from pathlib import Path
 import jinja2
 import pyvis
 
-from ..atomic import staged_dir
+from ..core.atomic import staged_dir
 from .analytics import analyses
-from ..derive import derive
-from ..errors import MigkgError
-from ..project import Project
-from ..queries import QueryCatalog
-from ..report import currency_note
-from ..store import KnowledgeGraph
+from ..steps.derive import derive
+from ..core.errors import MigkgError
+from ..core.project import Project
+from ..core.queries import QueryCatalog
+from .report import currency_note
+from ..core.store import KnowledgeGraph
 from .networks import Network, NetworkBuilder, layout
 
 ASSETS = resources.files(__package__) / "assets"
@@ -180,7 +180,7 @@ def write_analysis(kg: KnowledgeGraph, project: Project, out: Path, staged: bool
 
 
 def _analysis_into(stage: Path, tables: dict) -> list[Path]:
-    from ..results import to_csv
+    from ..core.results import to_csv
     from .analytics import analysis_markdown
 
     (stage / "analysis").mkdir()

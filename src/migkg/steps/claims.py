@@ -25,12 +25,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ids
-from .errors import MigkgError, QueryError
-from .project import ONTOLOGY_NS
-from .limits import decode_utf8, read_bytes_limited
-from .results import Table
-from .store import KnowledgeGraph, solution_value
+from ..core import ids
+from ..core.errors import MigkgError, QueryError
+from ..core.project import ONTOLOGY_NS
+from ..core.limits import decode_utf8, read_bytes_limited
+from ..core.results import Table
+from ..core.store import KnowledgeGraph, solution_value
 
 _HEADER = re.compile(r"^#\s*(title|paper|claim|claim_en|paper_says|agree|reading|as_of)\s*:\s*(.*)$")
 _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")

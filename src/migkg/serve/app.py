@@ -16,9 +16,9 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
-from ..errors import QueryError
-from ..project import ID_NS, PREFIXES
-from ..queries import NamedQuery
+from ..core.errors import QueryError
+from ..core.project import ID_NS, PREFIXES
+from ..core.queries import NamedQuery
 from .engine import Answer, QueryEngine
 from .formats import FORMATS, NotAcceptable, negotiate, serialize_triples
 

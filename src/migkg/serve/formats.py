@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..results import spreadsheet_safe
+from ..core.results import spreadsheet_safe
 
 # format parameter -> (media type, kind): kind "results" for SELECT/ASK, "graph" for CONSTRUCT/DESCRIBE
 FORMATS = {

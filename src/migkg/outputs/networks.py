@@ -8,9 +8,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..project import Project
-from ..queries import parse_query_file
-from ..store import KnowledgeGraph
+from ..core.project import Project
+from ..core.queries import parse_query_file
+from ..core.store import KnowledgeGraph
 
 CONSENT = {"ratification", "acceptance", "approval", "accession", "succession"}
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..importers.generated import lit, turtle_text
-from ..atomic import write_text_atomic
-from .. import ids
-from ..project import ONTOLOGY_NS, Project
-from ..queries import parse_query_file
-from ..store import KnowledgeGraph
+from ..core.atomic import write_text_atomic
+from ..core import ids
+from ..core.project import ONTOLOGY_NS, Project
+from ..core.queries import parse_query_file
+from ..core.store import KnowledgeGraph
 from .client import SparqlClient
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

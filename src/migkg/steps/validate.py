@@ -11,10 +11,10 @@ import rdflib
 from pyshacl.errors import ShapeLoadError
 from rdflib.namespace import SH
 
-from .errors import MigkgError
-from .project import PREFIXES, Project
-from .queries import QueryCatalog
-from .store import KnowledgeGraph, solution_value
+from ..core.errors import MigkgError
+from ..core.project import PREFIXES, Project
+from ..core.queries import QueryCatalog
+from ..core.store import KnowledgeGraph, solution_value
 
 
 @dataclass(frozen=True)

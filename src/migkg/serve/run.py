@@ -18,8 +18,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import pyoxigraph as ox
 
 from ..build import build
-from ..project import Project
-from ..queries import QueryCatalog
+from ..core.project import Project
+from ..core.queries import QueryCatalog
 from .app import Site, make_app
 from .engine import QueryEngine
 

@@ -8,10 +8,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .errors import MigkgError, QueryError
-from .linked.client import ClientConfig, SparqlClient
-from .queries import NamedQuery
-from .results import Table
+from ..core.errors import MigkgError, QueryError
+from .client import ClientConfig, SparqlClient
+from ..core.queries import NamedQuery
+from ..core.results import Table
 
 
 def push(graph_file: Path, store_url: str, graph: str | None = None, timeout: float = 300.0) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .queries import QueryCatalog
-from .store import KnowledgeGraph
+from ..core.queries import QueryCatalog
+from ..core.store import KnowledgeGraph
 
 
 def derive(kg: KnowledgeGraph, catalog: QueryCatalog, skip: frozenset[str] = frozenset()) -> dict[str, int]:

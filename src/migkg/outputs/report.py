@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from .claims import check_all, findings_table
-from .viz.analytics import analyses, analysis_markdown
-from .viz.networks import NetworkBuilder
-from .queries import QueryCatalog, parse_query_file
-from .project import Project
-from .results import Table, to_markdown
-from .store import KnowledgeGraph
-from .validate import Violation
+from ..steps.claims import check_all, findings_table
+from .analytics import analyses, analysis_markdown
+from .networks import NetworkBuilder
+from ..core.queries import QueryCatalog, parse_query_file
+from ..core.project import Project
+from ..core.results import Table, to_markdown
+from ..core.store import KnowledgeGraph
+from ..steps.validate import Violation
 
 
 def report_table(kg: KnowledgeGraph, project: Project, name: str) -> Table:

@@ -10,11 +10,11 @@ import time
 from dataclasses import dataclass, field
 
 from .derive import derive
-from .errors import MigkgError
+from ..core.errors import MigkgError
 from .owl import java_available, load_world
-from .project import ONTOLOGY_NS, Project
-from .queries import QueryCatalog
-from .store import KnowledgeGraph
+from ..core.project import ONTOLOGY_NS, Project
+from ..core.queries import QueryCatalog
+from ..core.store import KnowledgeGraph
 
 DEFINED = [
     "PartyToBothRefugeeInstruments",

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..errors import MigkgError, OutboundRequestRefused, QueryError, UpdateRefused
-from ..limits import LimitExceeded, limits
-from ..project import PREFIXES
-from ..sparql_safety import check_query, measure_query
+from ..core.errors import MigkgError, OutboundRequestRefused, QueryError, UpdateRefused
+from ..core.limits import LimitExceeded, limits
+from ..core.project import PREFIXES
+from ..core.sparql_safety import check_query, measure_query
 from .formats import FORMATS, NotAcceptable, negotiate, serialize_boolean, serialize_rows, serialize_triples
 
 

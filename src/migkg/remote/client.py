@@ -20,8 +20,8 @@ from SPARQLWrapper import GET, JSON, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
 from .. import __version__
-from ..errors import MigkgError
-from ..limits import LimitExceeded, check_depth, decode_utf8, exceeded, limits, read_bytes_limited
+from ..core.errors import MigkgError
+from ..core.limits import LimitExceeded, check_depth, decode_utf8, exceeded, limits, read_bytes_limited
 
 WIKIDATA = "https://query.wikidata.org/sparql"
 USER_AGENT = f"migkg/{__version__} (knowledge graph of migration governance; https://w3id.org/migkg)"

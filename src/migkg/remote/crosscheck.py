@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..atomic import staged_dir
-from ..project import Project
-from ..queries import parse_query_file
-from ..results import Table, to_csv, to_markdown
-from ..store import KnowledgeGraph
+from ..core.atomic import staged_dir
+from ..core.project import Project
+from ..core.queries import parse_query_file
+from ..core.results import Table, to_csv, to_markdown
+from ..core.store import KnowledgeGraph
 from .client import SparqlClient, values_block
 
 WD = "http://www.wikidata.org/entity/"

@@ -1,1 +1,0 @@
-"""Interactive network pages: networkx graphs from SPARQL, laid out in Python, drawn by vis-network."""
