@@ -29,7 +29,15 @@ from ..core.errors import MigkgError, OutboundRequestRefused, QueryError, Update
 from ..core.limits import LimitExceeded, limits
 from ..core.project import PREFIXES
 from ..core.sparql_safety import check_query, measure_query
-from .formats import FORMATS, NotAcceptable, negotiate, serialize_boolean, serialize_rows, serialize_triples
+from .formats import (
+    FORMATS,
+    NotAcceptable,
+    TooManyRows,
+    negotiate,
+    serialize_boolean,
+    serialize_solutions,
+    serialize_triples,
+)
 
 
 @dataclass(frozen=True)
@@ -114,24 +122,18 @@ def execute(
     try:
         if isinstance(result, ox.QueryBoolean):
             name = negotiate(accept, "results", fmt)
-            return Answer(200, FORMATS[name][0], serialize_boolean(bool(result), name))
+            return Answer(200, FORMATS[name][0], serialize_boolean(result, name))
         if isinstance(result, ox.QuerySolutions):
             name = negotiate(accept, "results", fmt)
-            variables = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                rows.append([solution[v] for v in variables])
-                if len(rows) > max_rows:
-                    return _text(
-                        400,
-                        f"result limit exceeded: the answer has more than {max_rows} rows, this "
-                        "server's limit; add LIMIT or narrow the query",
-                    )
-            return Answer(
-                200,
-                FORMATS[name][0] + ("; charset=utf-8" if name in ("csv", "tsv") else ""),
-                serialize_rows(variables, rows, name, spreadsheet=spreadsheet),
-            )
+            try:
+                body = serialize_solutions(result, name, max_rows, spreadsheet=spreadsheet)
+            except TooManyRows:
+                return _text(
+                    400,
+                    f"result limit exceeded: the answer has more than {max_rows} rows, this "
+                    "server's limit; add LIMIT or narrow the query",
+                )
+            return Answer(200, FORMATS[name][0] + ("; charset=utf-8" if name in ("csv", "tsv") else ""), body)
         name = negotiate(accept, "graph", fmt)
         triples = []
         for t in result:

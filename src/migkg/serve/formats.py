@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..core.results import spreadsheet_safe
+from ..core.results import cell_text, spreadsheet_safe
 
 # format parameter -> (media type, kind): kind "results" for SELECT/ASK, "graph" for CONSTRUCT/DESCRIBE
 FORMATS = {
@@ -63,30 +61,41 @@ def negotiate(accept: str, kind: str, explicit: str | None) -> str:
     raise NotAcceptable(f"none of the media types in Accept: {accept} is available for this query")
 
 
-def _term_json(t: ox.Term) -> dict:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    d = {"type": "literal", "value": t.value}
-    if t.language:
-        d["xml:lang"] = t.language
-    elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        d["datatype"] = t.datatype.value
-    return d
+RESULTS_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
 
 
-def _term_xml(t: ox.Term) -> str:
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
-    attrs = ""
-    if t.language:
-        attrs = f" xml:lang={quoteattr(t.language)}"
-    elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-        attrs = f" datatype={quoteattr(t.datatype.value)}"
-    return f"<literal{attrs}>{escape(t.value)}</literal>"
+class TooManyRows(Exception):
+    """A SELECT answer with more rows than the server hands out."""
+
+
+class _CappedTsv:
+    """A binary output for pyoxigraph's TSV serialiser that refuses to grow past max_rows rows.
+
+    In TSV every row is exactly one line (tabs, line feeds and carriage returns inside terms are
+    escaped), so counting line feeds counts rows. pyoxigraph writes in buffered chunks and lets
+    an exception raised here end the serialisation, so evaluation stops soon after the cap.
+    """
+
+    def __init__(self, max_rows: int):
+        self.max_lines = max_rows + 1  # the header line and the rows
+        self.lines = 0
+        self.chunks: list[bytes] = []
+
+    def write(self, chunk) -> int:
+        chunk = bytes(chunk)
+        self.lines += chunk.count(b"\n")
+        if self.lines > self.max_lines:
+            raise TooManyRows
+        self.chunks.append(chunk)
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
 
 
 def _safe_term(t: ox.Term) -> ox.Term:
@@ -97,54 +106,46 @@ def _safe_term(t: ox.Term) -> ox.Term:
     return t
 
 
-def serialize_rows(
-    variables: list[str], rows: list[list[ox.Term | None]], fmt: str, spreadsheet: bool = False
-) -> bytes:
-    """SELECT results. `spreadsheet=True` (CSV and TSV only) puts ' before any cell a spreadsheet
-    program would run as a formula; by default the data are written unchanged."""
-    if fmt == "json":
-        bindings = [{v: _term_json(t) for v, t in zip(variables, r) if t is not None} for r in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
-    if fmt == "xml":
-        out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-        out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-        out += ["</head>", "<results>"]
-        for r in rows:
-            out.append(
-                "<result>"
-                + "".join(
-                    f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                    for v, t in zip(variables, r)
-                    if t is not None
-                )
-                + "</result>"
-            )
-        out += ["</results>", "</sparql>"]
-        return "\n".join(out).encode()
+def _spreadsheet_safe(solutions: ox.QuerySolutions, fmt: str) -> bytes:
+    """CSV or TSV with a ' before every cell a spreadsheet would run as a formula. Written here, not
+    by pyoxigraph: its serialiser writes the terms as they are, and a result cannot be rebuilt from
+    changed terms, so this one option keeps a small hand-written path."""
+    variables = [v.value for v in solutions.variables]
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(variables)
-        fix = spreadsheet_safe if spreadsheet else str
-        w.writerows([("" if t is None else fix(t.value)) for t in r] for r in rows)
+        w.writerows([spreadsheet_safe(cell_text(s[v])) for v in variables] for s in solutions)
         return buf.getvalue().encode()
-    if fmt == "tsv":
-        lines = ["\t".join("?" + v for v in variables)]
-        fix = (lambda t: spreadsheet_safe(str(_safe_term(t)))) if spreadsheet else str
-        lines += ["\t".join("" if t is None else fix(t) for t in r) for r in rows]
-        return ("\n".join(lines) + "\n").encode()
-    raise ValueError(fmt)
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += [
+        "\t".join("" if s[v] is None else spreadsheet_safe(str(_safe_term(s[v]))) for v in variables)
+        for s in solutions
+    ]
+    return ("\n".join(lines) + "\n").encode()
 
 
-def serialize_boolean(value: bool, fmt: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    if fmt == "xml":
-        return (
-            f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-            f"<boolean>{'true' if value else 'false'}</boolean></sparql>"
-        ).encode()
-    return ("true\n" if value else "false\n").encode()
+def serialize_solutions(solutions: ox.QuerySolutions, fmt: str, max_rows: int, spreadsheet: bool = False) -> bytes:
+    """SELECT results in `fmt`, written by pyoxigraph; TooManyRows if there are more than max_rows.
+
+    The rows are first written as TSV under the cap; an answer within it is read back and written
+    in the format asked for (the round trip through TSV is lossless). `spreadsheet=True` (CSV and
+    TSV only) puts ' before any cell a spreadsheet program would run as a formula; by default the
+    data are written unchanged.
+    """
+    capped = _CappedTsv(max_rows)
+    solutions.serialize(capped, format=ox.QueryResultsFormat.TSV)
+    tsv = b"".join(capped.chunks)
+    if fmt == "tsv" and not spreadsheet:
+        return tsv
+    within = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+    if spreadsheet and fmt in ("csv", "tsv"):
+        return _spreadsheet_safe(within, fmt)
+    return within.serialize(format=RESULTS_FORMATS[fmt])
+
+
+def serialize_boolean(result: ox.QueryBoolean, fmt: str) -> bytes:
+    return result.serialize(format=RESULTS_FORMATS[fmt])
 
 
 GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
