@@ -163,7 +163,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
     _die_with_parent()
     import pyoxigraph as ox
 
-    from migkg.build import write_graph_files
+    from migkg.outputs.graphfiles import write_graph_files
     from migkg.steps.derive import derive
     from migkg.core.project import Project
     from migkg.core.queries import QueryCatalog
@@ -213,7 +213,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
         step(name, lambda q=q, b=bindings: list(kg.query(q.text, b)), runs=RUNS)
 
     def page():
-        net = NetworkBuilder(kg, project).treaties()
+        net = NetworkBuilder(kg, catalog).treaties()
         (out / f"treaties-{engine}.html").write_text(render_page(net, "benchmark"), encoding="utf-8")
 
     step(PAGE, page)

@@ -13,7 +13,7 @@ from conftest import FIXTURES, PROJECT, kg_with
 def builder():
     kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
     derive(kg, QueryCatalog(PROJECT))
-    return NetworkBuilder(kg, PROJECT)
+    return NetworkBuilder(kg, QueryCatalog(PROJECT))
 
 
 def test_arrangement_centrality():

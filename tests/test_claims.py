@@ -35,7 +35,7 @@ def test_claim_file_quotes_its_paper(path):
 def test_verdicts_on_fixture_world():
     kg = kg_with(FIXTURES / "claims" / "world.ttl")
     derive(kg, QueryCatalog(PROJECT))
-    verdicts = {f.claim.name: (f.value, f.verdict) for f in check_all(kg, CLAIMS)}
+    verdicts = {f.claim.name: (f.value, f.verdict) for f in check_all(kg, QueryCatalog(PROJECT).claims())}
     assert verdicts["000-refugee-instruments-central-asia"] == ("0.667", AGREES)  # 2 of 3 > 0.5 in 2013
     assert verdicts["003-panama-transfer-2025-02-12"] == ("100", DISAGREES)  # paper: 119
     assert verdicts["000-bali-process-smuggling-protocol"] == ("1", INCOMPLETE)  # list marked incomplete
@@ -50,7 +50,7 @@ def test_verdicts_on_fixture_world():
 def test_detail_says_what_the_graph_knows():
     kg = kg_with(FIXTURES / "claims" / "world.ttl")
     derive(kg, QueryCatalog(PROJECT))
-    details = {f.claim.name: f.detail for f in check_all(kg, CLAIMS)}
+    details = {f.claim.name: f.detail for f in check_all(kg, QueryCatalog(PROJECT).claims())}
     assert details["003-us-bound-by-refugee-convention"] == "USA bound: party to V-5 since 1968-11-01"
     assert details["003-guatemala-agreement-2025-02-05"] == "announced on 2025-02-05"
 
@@ -99,7 +99,7 @@ def test_a_claim_needs_the_date_it_speaks_of(tmp_path, as_of, message):
 def test_claims_are_checked_as_of_their_date_and_today_is_shown_beside():
     kg = kg_with(FIXTURES / "claims" / "world.ttl")
     derive(kg, QueryCatalog(PROJECT))
-    found = {f.claim.name: f for f in check_all(kg, CLAIMS, today="2026-12-02")}
+    found = {f.claim.name: f for f in check_all(kg, QueryCatalog(PROJECT).claims(), today="2026-12-02")}
     central = found["000-refugee-instruments-central-asia"]
     assert central.claim.as_of == "2013-12-31"
     assert (central.value, central.verdict) == ("0.667", AGREES)  # Tajikistan not yet party to V-5

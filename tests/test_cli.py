@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from conftest import FIXTURES, PROJECT, ROOT, run_cli
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 
@@ -63,6 +63,28 @@ def test_built_graph_parses_in_every_format(built):
     counts = {name: len(rdflib.Graph().parse(built / name)) for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld")}
     assert len(set(counts.values())) == 1, counts
     assert counts["migkg.nt"] == len((built / "migkg.nt").read_text().splitlines())
+
+
+def _canonical(triples) -> set[bytes]:
+    """A graph as the set of its N-Triples lines, blank nodes labelled canonically (RDFC-1.0)."""
+    import pyoxigraph as ox
+
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return set(ox.serialize((q.triple for q in ds), format=ox.RdfFormat.N_TRIPLES).splitlines())
+
+
+def test_built_files_are_the_graph_the_store_holds(built):
+    """Each exported file, read back, is the same graph (isomorphic) as the store's after derivation."""
+    import pyoxigraph as ox
+
+    from migkg.workspace import Workspace
+
+    expected = _canonical(Workspace(PROJECT).graph.triples())
+    formats = {"migkg.ttl": ox.RdfFormat.TURTLE, "migkg.nt": ox.RdfFormat.N_TRIPLES, "migkg.jsonld": ox.RdfFormat.JSON_LD}
+    for name, fmt in formats.items():
+        found = _canonical(q.triple for q in ox.parse(path=built / name, format=fmt))
+        assert found == expected, f"{name}: {len(found - expected)} extra, {len(expected - found)} missing"
 
 
 def test_participation_csv(project_kg):

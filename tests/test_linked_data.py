@@ -12,7 +12,7 @@ import pytest
 from migkg.remote.client import ClientConfig, RemoteError, SparqlClient, USER_AGENT
 from migkg.remote.crosscheck import run_crosscheck
 from migkg.core.limits import LimitExceeded
-from migkg.remote.links import resolve, write_links
+from migkg.remote.links import find_links, write_links
 
 from conftest import FIXTURES, PROJECT, kg_with, run_cli
 from servers import misbehaving_server, oxigraph_server
@@ -76,7 +76,7 @@ def test_cache_then_offline(wikidata, tmp_path):
 
 def test_link_resolver_writes_only_unambiguous_matches(wikidata, tmp_path):
     kg = kg_with(WIKI / "local.ttl")
-    result = resolve(kg, PROJECT, client(wikidata))
+    result = find_links(kg, PROJECT, client(wikidata))
     assert result.linked["https://w3id.org/migkg/id/test/forum"] == "http://www.wikidata.org/entity/Q900003"
     assert result.ambiguous["https://w3id.org/migkg/id/test/twin"] == [
         "http://www.wikidata.org/entity/Q900004",

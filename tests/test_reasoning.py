@@ -24,7 +24,7 @@ S = "https://w3id.org/migkg/id/state/"
 def sparql_path():
     kg = KnowledgeGraph.from_project(PROJECT)
     derive(kg, QueryCatalog(PROJECT))
-    return sparql_members(kg)
+    return sparql_members(kg, QueryCatalog(PROJECT))
 
 
 def test_build_path_classifies_real_states(sparql_path):
@@ -65,6 +65,6 @@ def test_each_explanation_query_fires_on_its_bad_example(rule):
     from migkg.steps.reason import explain
 
     kg = kg_with(FIXTURES / "reason" / f"{rule}.ttl")
-    assert any(r == rule and n.startswith("https://w3id.org/migkg/id/test/") for r, n, _ in explain(kg, PROJECT))
+    assert any(r == rule and n.startswith("https://w3id.org/migkg/id/test/") for r, n, _ in explain(kg, QueryCatalog(PROJECT)))
     clean = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
-    assert [x for x in explain(clean, PROJECT) if x[0] == rule] == []
+    assert [x for x in explain(clean, QueryCatalog(PROJECT)) if x[0] == rule] == []

@@ -25,7 +25,7 @@ def run_case(case):
     files = [FIXTURES / "cq" / "world" / "base.ttl"] + sorted(case.glob("*.ttl"))
     kg = kg_with(*files)
     derive(kg, CATALOG)
-    query = CATALOG.resolve(case.parent.name)
+    query = CATALOG.get(case.parent.name)
     params = json.loads((case / "params.json").read_text()) if (case / "params.json").exists() else {}
     return to_csv(Table.from_solutions(kg.query(query.text, query.bind(params))))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from migkg.steps.derive import derive
 from migkg.core.queries import QueryCatalog
-from migkg.outputs.report import status_figures_table
+from migkg.outputs.coverage import status_figures_table
 
 from conftest import FIXTURES, PROJECT, ROOT, kg_with, run_cli
 
@@ -12,7 +12,7 @@ from conftest import FIXTURES, PROJECT, ROOT, kg_with, run_cli
 def test_figure_is_compared_as_of_its_own_date():
     kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl", FIXTURES / "report" / "status-figures.ttl")
     derive(kg, QueryCatalog(PROJECT))
-    t = status_figures_table(kg, PROJECT)
+    t = status_figures_table(kg, QueryCatalog(PROJECT))
     rows = {r[1]: dict(zip(t.columns, r)) for r in t.rows}
     # 2005-06-15: AAA party since 1992; BBB denounced in 2001; CCC's June 2005 straddles the date.
     assert (rows["2005-06-15"]["graph"], rows["2005-06-15"]["difference"]) == ("1", "2")
@@ -37,7 +37,7 @@ def test_every_figure_in_the_graph_is_dated_sourced_and_reported():
 
     kg = KnowledgeGraph.from_project(PROJECT)
     derive(kg, QueryCatalog(PROJECT))
-    t = status_figures_table(kg, PROJECT)
+    t = status_figures_table(kg, QueryCatalog(PROJECT))
     text = (ROOT / "graph" / "status-figures.ttl").read_text(encoding="utf-8")
     assert len(t.rows) == text.count("a migkg:StatusFigure") > 0
     instruments = {r[0] for r in t.rows}

@@ -13,7 +13,8 @@ import pytest
 from migkg.steps.derive import derive
 from migkg.core.queries import QueryCatalog
 from migkg.core.store import KnowledgeGraph
-from migkg.outputs.pages import write_pages
+from migkg.outputs.pages import write_pages as write_networks
+from migkg.workspace import Workspace
 
 from conftest import FIXTURES, PROJECT, ROOT, kg_with
 
@@ -24,6 +25,12 @@ pytestmark = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 M = "https://w3id.org/migkg/ontology#"
+
+
+def write_pages(kg, project, out, states=()):
+    """The pages of a graph, as `migkg viz` writes them."""
+    ws = Workspace.of_graph(project, kg)
+    return write_networks(ws.networks_for(states), ws.currency_note, out)
 
 
 @pytest.fixture(scope="module")

@@ -1,53 +1,35 @@
-"""The main job: load, validate, derive, and write dist/."""
+"""The main job: validate, derive, and write dist/ (graph files, pages, analysis, report).
+
+Every output renders from one workspace, so nothing is derived, drawn or analysed twice.
+The outputs are written into a staged folder that replaces `out` only when all are done.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from .core.atomic import check_writable, staged_dir
-from .steps.derive import derive
-from .core.errors import MigkgError
-from .core.project import PREFIXES, Project
-from .core.queries import QueryCatalog
+from .core.project import Project
+from .outputs.analytics import write_analysis
+from .outputs.graphfiles import write_graph_files
+from .outputs.pages import write_pages
 from .outputs.report import render_report
-from .core.store import KnowledgeGraph
-from .steps.validate import Violation, validate
-from .outputs.pages import write_analysis, write_pages
-
-GRAPH_OUTPUTS = {
-    "migkg.ttl": ox.RdfFormat.TURTLE,
-    "migkg.nt": ox.RdfFormat.N_TRIPLES,
-    "migkg.jsonld": ox.RdfFormat.JSON_LD,
-}
+from .remote.endpoint import push
+from .steps.validate import Invalid
+from .workspace import Step, Workspace
 
 
-def write_graph_files(kg: KnowledgeGraph, folder: Path) -> int:
-    """Write the graph as N-Triples, Turtle and JSON-LD, all in one stable order; return the triple count."""
-    nt = kg.ntriples()
-    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-    for name, fmt in GRAPH_OUTPUTS.items():
-        if fmt == ox.RdfFormat.N_TRIPLES:
-            (folder / name).write_bytes(nt)  # already sorted N-Triples
-        else:
-            ox.serialize(triples, folder / name, format=fmt, prefixes=PREFIXES)
-    return len(triples)
-
-
-class BuildFailed(MigkgError):
+class BuildFailed(Invalid):
     """The graph does not validate; nothing was written."""
 
-    exit_code = 1
-
-    def __init__(self, violations: list[Violation]):
+    def __init__(self, violations):
         super().__init__(
+            violations,
             f"the graph has {len(violations)} violation(s); nothing was written to the output folder",
             hint="run 'migkg validate' for the list, fix the data, and build again",
         )
-        self.violations = violations
 
 
 @dataclass
@@ -58,25 +40,33 @@ class BuildResult:
     derived: dict[str, int] = field(default_factory=dict)
 
 
-def build(project: Project, out: Path, step: Callable[[str], None] = lambda s: None) -> BuildResult:
+def build_workspace(ws: Workspace, out: Path) -> BuildResult:
+    """Validate the workspace's graph and, if it conforms, write every output into `out`."""
     check_writable(out)  # fail before the work, not after it
-    step("loading ontology and graph")
-    kg = KnowledgeGraph.from_project(project)
-    step("validating (SHACL shapes and quality checks)")
-    violations = validate(kg, project)
-    if violations:
-        raise BuildFailed(violations)
-    step("deriving (queries/construct)")
-    derived = derive(kg, QueryCatalog(project))
-    step("writing graph files")
-    result = BuildResult(out=out, triples=0, derived=derived)
+    if ws.violations:
+        raise BuildFailed(ws.violations)
+    result = BuildResult(out=out, triples=0, derived=ws.derived)
     with staged_dir(out) as stage:
-        result.triples = write_graph_files(kg, stage)
-        step("drawing network pages")
-        write_pages(kg, project, stage, step=step, staged=False)
-        step("network analytics")
-        write_analysis(kg, project, stage, staged=False)
-        step("writing report")
-        (stage / "report.md").write_text(render_report(kg, project, [], derived, result.triples), encoding="utf-8")
+        ws.step("writing graph files")
+        result.triples = write_graph_files(ws.graph, stage)
+        ws.step("drawing network pages")
+        write_pages(ws.pages, ws.currency_note, stage, step=ws.step, staged=False)
+        write_analysis(ws.analyses, stage, staged=False)
+        ws.step("writing report")
+        (stage / "report.md").write_text(render_report(ws.report_inputs(result.triples)), encoding="utf-8")
         result.files = [out / p.name for p in sorted(stage.iterdir())]
     return result
+
+
+def build_and_push(ws: Workspace, store_url: str, graph: str | None = None) -> int:
+    """Build into a temporary folder and upload its N-Triples to a Graph Store; the triple count."""
+    with tempfile.TemporaryDirectory(prefix="migkg-push-") as tmp:
+        result = build_workspace(ws, Path(tmp))
+        ws.step(f"uploading {result.triples} triples")
+        push(Path(tmp) / "migkg.nt", store_url, graph)
+    return result.triples
+
+
+def build(project: Project, out: Path, step: Step = lambda s: None) -> BuildResult:
+    """Build the project into `out` (see `build_workspace`)."""
+    return build_workspace(Workspace(project, step=step), out)

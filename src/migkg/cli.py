@@ -1,29 +1,27 @@
-"""The migkg command line: a thin layer over the library."""
+"""The migkg command line: declarations over the library.
+
+Each command takes the workspace the app's callback made (click's `ctx.obj`), asks the
+library for its result, and shows it through `terminal`. Errors are not handled here: a
+library error travels up to `main()`, the one place that turns it into its message, hint
+and exit code.
+"""
 
 from __future__ import annotations
 
-import os
-import signal
-import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table as RichTable
 
 from . import __version__
-from .build import BuildFailed, build as run_build
-from .steps.derive import derive
+from .build import build_and_push, build_workspace
 from .core.errors import MigkgError
-from .core.project import find_project
-from .core.queries import QueryCatalog
-from .outputs.report import currency_note
-from .core.execution import Abandoned, Bounds, stream_rows
-from .core.results import FORMATS, Table, to_csv, to_json, to_markdown, write_stream
-from .core.sparql_safety import check_query
-from .core.store import KnowledgeGraph
-from .steps.validate import Violation, validate as run_validate
+from .boundary import run
+from .core.execution import Bounds
+from .core.results import Format
+from .terminal import err, listing, note, out, progress, say, show_answer, show_table
+from .workspace import Workspace
 
 app = typer.Typer(
     name="migkg",
@@ -33,73 +31,57 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# emoji=False: rich would print "migkg:date:" in a message as "migkg📅".
-out = Console(soft_wrap=True, emoji=False)
-err = Console(stderr=True, soft_wrap=True, emoji=False)
 DEFAULT_BOUNDS = Bounds()
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
 
-def _fail(e: MigkgError) -> None:
-    err.print(f"error: {e.message}", style="bold red", highlight=False, markup=False)
-    if e.hint:
-        err.print(f"  hint: {e.hint}", highlight=False, markup=False)
-    raise typer.Exit(e.exit_code)
-
-
-def _print_violations(violations: list[Violation]) -> None:
-    for v in violations:
-        err.print(f"{v.location()}: [{v.rule}] {v.node}: {v.message}", highlight=False, markup=False)
+def _ws(ctx: typer.Context) -> Workspace:
+    if ctx.obj is None:  # made on first use, so `--help` works outside a checkout
+        ctx.obj = Workspace.open()
+    return ctx.obj
 
 
 @app.command()
 def build(
+    ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the built graph and report into.")] = Path(
         "dist"
     ),
 ) -> None:
     """Load, validate and derive; write the merged graph (Turtle, N-Triples, JSON-LD) and report.md."""
-    try:
-        project = find_project()
-        with err.status("building") as status:
-            result = run_build(project, out_dir, step=lambda s: status.update(s))
-    except BuildFailed as e:
-        _print_violations(e.violations)
-        _fail(e)
-    except MigkgError as e:
-        _fail(e)
-    err.print(f"built {result.triples} triples into {out_dir}/", highlight=False)
-    for f in result.files:
-        out.print(str(f), highlight=False)
+    ws = _ws(ctx)
+    with progress(ws, "building"):
+        result = build_workspace(ws, out_dir)
+    say(f"built {result.triples} triples into {out_dir}/")
+    listing(result.files)
 
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     paths: Annotated[
         Optional[list[Path]],
         typer.Argument(help="Data files to check together with the project graph. Default: the project's own files."),
     ] = None,
 ) -> None:
     """Check data against the SHACL shapes and the quality checks. Exit 0 clean, 1 violations, 2 error."""
-    try:
-        project = find_project()
-        kg = KnowledgeGraph.from_project(project, extra=paths or [])
-        violations = run_validate(kg, project)
-    except MigkgError as e:
-        _fail(e)
-    if violations:
-        _print_violations(violations)
-        err.print(f"{len(violations)} violation(s)", style="bold red")
-        raise typer.Exit(1)
-    err.print("no violations", style="green")
+    from .steps.validate import ViolationsFound
+
+    ws = _ws(ctx)
+    ws.extra = list(paths or [])
+    if ws.violations:
+        raise ViolationsFound(ws.violations)
+    say("no violations", style="green")
 
 
 @app.command()
 def query(
+    ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A named query (see 'migkg queries') or a path to a .rq file.")],
     param: Annotated[
         Optional[list[str]], typer.Option("--param", "-p", help="A parameter as NAME=VALUE; repeat for more.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
+    fmt: FormatOpt = Format.table,
     allow_service: Annotated[
         Optional[list[str]],
         typer.Option("--allow-service", help="Let SERVICE clauses reach this endpoint (repeatable). Off by default."),
@@ -126,75 +108,26 @@ def query(
     Rows are written as they arrive (csv, json, md). Exit 0 on success, 2 on any error,
     including a query over --timeout or an answer over --max-rows.
     """
-    try:
-        if fmt not in FORMATS:
-            raise MigkgError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
-        values = {}
-        for p in param or []:
-            key, sep, value = p.partition("=")
-            if not sep or not key:
-                raise MigkgError(f"--param '{p}' is not NAME=VALUE")
-            values[key.strip()] = value
-        project = find_project()
-        q = QueryCatalog(project).resolve(name)
-        if endpoint:
-            from .remote.endpoint import remote_query
-
-            table = remote_query(endpoint, q, values)
-            _print_table(table, fmt, q.title or q.name, spreadsheet_safe)
-            return
-        bindings = q.bind(values)
-        check_query(q.text, allow_service or False)  # before the minutes of loading, not after
-        kg = KnowledgeGraph.from_project(project)
-        derive(kg, QueryCatalog(project))
-        note = currency_note(kg, project) if q.currency == "treaty-status" else None
-        bounds = Bounds(timeout=timeout or None, max_rows=max_rows or None)
-        columns, rows = stream_rows(lambda: kg.query(q.text, bindings, allow_outbound=allow_service or False), bounds)
-        if note:
-            err.print(note, style="dim", highlight=False, markup=False)
-        if fmt == "table":
-            _print_table(Table(columns, list(rows)), fmt, q.title or q.name)
-        else:
-            write_stream(columns, rows, fmt, sys.stdout, spreadsheet=spreadsheet_safe)
-    except MigkgError as e:
-        sys.stdout.flush()
-        _fail(e)
-
-
-def _print_table(table: Table, fmt: str, title: str, spreadsheet_safe: bool = False) -> None:
-    if fmt == "csv":
-        sys.stdout.write(to_csv(table, spreadsheet=spreadsheet_safe))
-    elif fmt == "json":
-        sys.stdout.write(to_json(table))
-    elif fmt == "md":
-        sys.stdout.write(to_markdown(table))
-    else:
-        rt = RichTable(title=title, title_justify="left")
-        for c in table.columns:
-            rt.add_column(c, overflow="fold")
-        for r in table.rows:
-            rt.add_row(*r)
-        out.print(rt, markup=False, highlight=False)
-        err.print(f"{len(table.rows)} row(s)")
+    answer = _ws(ctx).query(
+        name,
+        param or [],
+        Bounds(timeout=timeout or None, max_rows=max_rows or None),
+        allow_service or False,
+        endpoint,
+    )
+    show_answer(answer, fmt, spreadsheet_safe)
 
 
 @app.command("queries")
-def list_queries() -> None:
+def list_queries(ctx: typer.Context) -> None:
     """List the named research queries with their titles and parameters."""
-    try:
-        catalog = QueryCatalog(find_project())
-        rt = RichTable(title="Named research queries (queries/cq/)", title_justify="left")
-        rt.add_column("name", style="bold")
-        rt.add_column("title")
-        rt.add_column("parameters")
-        for q in catalog.research():
-            params = "\n".join(
-                f"{p.name} ({p.type}{', optional' if p.optional else ''}{', default ' + p.default if p.default else ''}) {p.doc}".strip()
-                for p in q.params
-            )
-            rt.add_row(q.name, q.title, params or "-")
-    except MigkgError as e:
-        _fail(e)
+    from rich.table import Table as RichTable
+
+    rt = RichTable(title="Named research queries (queries/cq/)", title_justify="left")
+    for column in ("name", "title", "parameters"):
+        rt.add_column(column, style="bold" if column == "name" else None)
+    for q in _ws(ctx).catalog.research():
+        rt.add_row(q.name, q.title, "\n".join(p.describe() for p in q.params) or "-")
     out.print(rt, markup=False, highlight=False)
 
 
@@ -206,6 +139,7 @@ app.add_typer(import_app, name="import")
 
 @import_app.command("countries")
 def import_countries_cmd(
+    ctx: typer.Context,
     table: Annotated[
         Optional[Path],
         typer.Argument(help="The country-codes CSV. Default: ../shared/reference/countries/country-codes.csv"),
@@ -216,22 +150,15 @@ def import_countries_cmd(
 ) -> None:
     """States with ISO codes, UN M49 areas, names in the six UN languages, GeoNames and Wikidata links."""
     from .importers.run import default_countries_csv, write_countries
-    from .importers.untc import ImportFailed
 
-    try:
-        project = find_project()
-        path, n = write_countries(project, table or default_countries_csv(project), out_file)
-    except ImportFailed as e:
-        for p in e.problems:
-            err.print(str(p), highlight=False, markup=False)
-        _fail(e)
-    except MigkgError as e:
-        _fail(e)
-    err.print(f"wrote {n} states to {path}", highlight=False)
+    project = _ws(ctx).project
+    path, n = write_countries(project, table or default_countries_csv(project), out_file)
+    say(f"wrote {n} states to {path}")
 
 
 @import_app.command("untc")
 def import_untc_cmd(
+    ctx: typer.Context,
     tables: Annotated[list[Path], typer.Argument(help="UNTC status tables (CSV, named like 5-2.csv or 18-12-a.csv).")],
     countries: Annotated[
         Optional[Path], typer.Option(help="The country-codes CSV used to match participant names.")
@@ -242,23 +169,14 @@ def import_untc_cmd(
 ) -> None:
     """Every signature and consent in UNTC status tables, with reservations and declarations, into graph/untc/."""
     from .importers.run import default_countries_csv, write_untc
-    from .importers.untc import ImportFailed
 
-    try:
-        project = find_project()
-        written = write_untc(project, tables, countries or default_countries_csv(project), out_dir)
-    except ImportFailed as e:
-        for p in e.problems:
-            err.print(str(p), highlight=False, markup=False)
-        _fail(e)
-    except MigkgError as e:
-        _fail(e)
-    for w in written:
-        out.print(str(w), highlight=False)
+    project = _ws(ctx).project
+    listing(write_untc(project, tables, countries or default_countries_csv(project), out_dir))
 
 
 @app.command()
 def viz(
+    ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the pages into.")] = Path("dist"),
     state: Annotated[
         Optional[list[str]],
@@ -268,37 +186,23 @@ def viz(
     """Write the interactive network pages (offline, self-contained) and index.html."""
     from .outputs.pages import write_pages
 
-    try:
-        project = find_project()
-        with err.status("drawing networks") as status:
-            status.update("loading and deriving")
-            kg = KnowledgeGraph.from_project(project)
-            derive(kg, QueryCatalog(project))
-            written = write_pages(kg, project, out_dir, state or [], step=lambda s: status.update(s))
-    except MigkgError as e:
-        _fail(e)
-    for w in written:
-        out.print(str(w), highlight=False)
+    ws = _ws(ctx)
+    with progress(ws, "drawing networks"):
+        listing(write_pages(ws.networks_for(state or []), ws.currency_note, out_dir, step=ws.step))
 
 
 @app.command()
 def analyze(
+    ctx: typer.Context,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write analysis.md and analysis/*.csv into.")] = Path(
         "dist"
     ),
 ) -> None:
     """Centrality, forum overlap (Jaccard) and communities of the networks, as CSV and Markdown."""
-    from .outputs.pages import write_analysis
+    from .outputs.analytics import write_analysis
 
-    try:
-        project = find_project()
-        kg = KnowledgeGraph.from_project(project)
-        derive(kg, QueryCatalog(project))
-        written = write_analysis(kg, project, out_dir)
-    except MigkgError as e:
-        _fail(e)
-    for w in written:
-        out.print(str(w), highlight=False)
+    ws = _ws(ctx)
+    listing(write_analysis(ws.analyses, out_dir))
 
 
 crosscheck_app = typer.Typer(help="Compare the graph with other linked-data sources.", no_args_is_help=True)
@@ -310,49 +214,43 @@ CacheOpt = Annotated[
     Optional[Path], typer.Option("--cache", help="Cache folder (default: .cache/wikidata in the project).")
 ]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait for each answer.")]
+WIKIDATA = "https://query.wikidata.org/sparql"
 
 
-def _client(endpoint: str, offline: bool, cache: Optional[Path], timeout: float):
+def _client(ws: Workspace, endpoint: str, offline: bool, cache: Optional[Path], timeout: float):
     from .remote.client import ClientConfig, SparqlClient
 
-    project = find_project()
-    return SparqlClient(
-        ClientConfig(
-            endpoint=endpoint, offline=offline, timeout=timeout, cache_dir=cache or project.root / ".cache" / "wikidata"
-        )
-    )
+    cache_dir = cache or ws.project.root / ".cache" / "wikidata"
+    return SparqlClient(ClientConfig(endpoint=endpoint, offline=offline, timeout=timeout, cache_dir=cache_dir))
 
 
 @crosscheck_app.command("wikidata")
 def crosscheck_wikidata(
-    endpoint: EndpointOpt = "https://query.wikidata.org/sparql",
+    ctx: typer.Context,
+    endpoint: EndpointOpt = WIKIDATA,
     out_dir: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("dist/crosscheck"),
     offline: OfflineOpt = False,
     cache: CacheOpt = None,
     timeout: TimeoutOpt = 60.0,
 ) -> None:
     """Compare our treaty actions with Wikidata's P1891/P6193; write Markdown, CSV and QuickStatements."""
-    from datetime import date
-
     from .remote.crosscheck import run_crosscheck
 
+    ws = _ws(ctx)
+    client = _client(ws, endpoint, offline, cache, timeout)
     try:
-        project = find_project()
-        client = _client(endpoint, offline, cache, timeout)
-        kg = KnowledgeGraph.from_project(project)
         with err.status(f"asking {endpoint}"):
-            written = run_crosscheck(kg, project, client, out_dir, date.today())
-    except MigkgError as e:
-        _fail(e)
-    for line in client.log:
-        err.print(line, style="dim", highlight=False, markup=False)
-    for w in written:
-        out.print(str(w), highlight=False)
+            written = run_crosscheck(ws.loaded, ws.project, client, out_dir, date.today())
+    finally:
+        for line in client.log:
+            note(line)
+    listing(written)
 
 
 @app.command()
 def link(
-    endpoint: EndpointOpt = "https://query.wikidata.org/sparql",
+    ctx: typer.Context,
+    endpoint: EndpointOpt = WIKIDATA,
     out_file: Annotated[
         Optional[Path], typer.Option("--out", help="Graph file to write (default: graph/wikidata-links.ttl).")
     ] = None,
@@ -361,32 +259,27 @@ def link(
     timeout: TimeoutOpt = 60.0,
 ) -> None:
     """Find Wikidata entities for instruments, forums and organisations that have none (exact English label)."""
-    from datetime import date
+    from .remote.links import find_links, write_links
 
-    from .remote.links import resolve, write_links
-
+    ws = _ws(ctx)
+    client = _client(ws, endpoint, offline, cache, timeout)
     try:
-        project = find_project()
-        client = _client(endpoint, offline, cache, timeout)
-        kg = KnowledgeGraph.from_project(project)
-        result = resolve(kg, project, client)
-        target = out_file or project.graph_dir / "wikidata-links.ttl"
+        result = find_links(ws.loaded, ws.project, client)
+        target = out_file or ws.project.graph_dir / "wikidata-links.ttl"
         write_links(result, endpoint, target, date.today())
-    except MigkgError as e:
-        _fail(e)
-    for line in client.log:
-        err.print(line, style="dim", highlight=False, markup=False)
+    finally:
+        for line in client.log:
+            note(line)
     for iri, items in result.ambiguous.items():
-        err.print(f"ambiguous: {iri}: {', '.join(items)} (not linked)", highlight=False, markup=False)
+        say(f"ambiguous: {iri}: {', '.join(items)} (not linked)")
     for iri in result.unmatched:
-        err.print(f"no match: {iri}", highlight=False, markup=False)
-    err.print(
-        f"linked {len(result.linked)}, ambiguous {len(result.ambiguous)}, unmatched {len(result.unmatched)}; wrote {target}"
-    )
+        say(f"no match: {iri}")
+    say(f"linked {len(result.linked)}, ambiguous {len(result.ambiguous)}, unmatched {len(result.unmatched)}; wrote {target}")
 
 
 @app.command()
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port (0 picks a free one).")] = 8000,
     timeout: Annotated[float, typer.Option(min=0.001, help="Seconds a query may run before it is stopped.")] = 10.0,
@@ -402,21 +295,20 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /."""
+    from .serve.ports import check_can_listen
     from .serve.run import serve as run_server
 
-    try:
-        project = find_project()
-        _check_can_listen(host, port)  # before the build, so a busy port costs no time
-        with err.status("preparing the endpoint") as status:
-            ready = []
+    ws = _ws(ctx)
+    check_can_listen(host, port)  # before the build, so a busy port costs no time
+    with err.status("preparing the endpoint") as status:
 
-            def on_ready(url: str) -> None:
-                status.stop()
-                err.print(f"serving {url}/sparql (query page at {url}/); Ctrl-C to stop", highlight=False)
-                ready.append(url)
+        def on_ready(url: str) -> None:
+            status.stop()
+            say(f"serving {url}/sparql (query page at {url}/); Ctrl-C to stop")
 
+        try:
             run_server(
-                project,
+                ws.project,
                 host,
                 port,
                 dist,
@@ -427,35 +319,15 @@ def serve(
                 step=lambda s: status.update(s),
                 ready=on_ready,
             )
-    except BuildFailed as e:
-        _print_violations(e.violations)
-        _fail(e)
-    except MigkgError as e:
-        _fail(e)
-    except OSError as e:
-        _fail(MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port"))
-    except KeyboardInterrupt:
-        err.print("stopped")
-
-
-def _check_can_listen(host: str, port: int) -> None:
-    import socket
-
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as e:
-        raise MigkgError(f"--host {host!r} is not an address this machine knows: {e}", hint="use 127.0.0.1") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(address)
         except OSError as e:
             raise MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port") from None
+        except KeyboardInterrupt:
+            say("stopped")
 
 
 @app.command()
 def push(
+    ctx: typer.Context,
     endpoint: Annotated[
         str, typer.Option("--endpoint", help="The server's Graph Store endpoint, e.g. http://localhost:7878/store")
     ],
@@ -464,79 +336,33 @@ def push(
     ] = None,
 ) -> None:
     """Build the graph and upload it to any SPARQL 1.1 Graph Store (Fuseki, GraphDB, Virtuoso, Oxigraph)."""
-    import tempfile
-
-    from .remote.endpoint import push as run_push
-
-    try:
-        project = find_project()
-        with tempfile.TemporaryDirectory(prefix="migkg-push-") as tmp, err.status("building") as status:
-            result = run_build(project, Path(tmp), step=lambda s: status.update(s))
-            status.update(f"uploading {result.triples} triples")
-            run_push(Path(tmp) / "migkg.nt", endpoint, graph)
-    except BuildFailed as e:
-        _print_violations(e.violations)
-        _fail(e)
-    except MigkgError as e:
-        _fail(e)
-    err.print(
-        f"uploaded {result.triples} triples to {endpoint} ({'graph ' + graph if graph else 'default graph'})",
-        highlight=False,
-    )
+    ws = _ws(ctx)
+    with progress(ws, "building"):
+        triples = build_and_push(ws, endpoint, graph)
+    say(f"uploaded {triples} triples to {endpoint} ({'graph ' + graph if graph else 'default graph'})")
 
 
 @app.command("reason")
-def reason_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
-) -> None:
+def reason_cmd(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Check consistency with HermiT (OWL 2 DL, needs Java) and list the defined classes' members."""
-    from .steps.reason import Inconsistent, reason, sparql_members
+    from .steps.reason import compare, reason, sparql_members
 
-    try:
-        project = find_project()
-        with err.status("reasoning with HermiT (about half a minute)"):
-            result = reason(project)
-        kg = KnowledgeGraph.from_project(project)
-        derive(kg, QueryCatalog(project))
-        plain = sparql_members(kg)
-    except Inconsistent as e:
-        for rule, node, message in e.explanations:
-            err.print(f"[{rule}] {node}: {message}", highlight=False, markup=False)
-        _fail(e)
-    except MigkgError as e:
-        _fail(e)
-    rows = []
-    for name, members in result.members.items():
-        codes = sorted(m.rsplit("/", 1)[-1] for m in members)
-        agree = "yes" if members == plain[name] else f"no ({len(plain[name])} by SPARQL)"
-        rows.append([name, str(len(members)), agree, " ".join(codes)])
-    err.print("consistent (HermiT); " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()), highlight=False)
-    _print_table(
-        Table(["class", "members", "same as build", "states"], rows), fmt, "Defined classes (inferred by HermiT)"
-    )
+    ws = _ws(ctx)
+    with err.status("reasoning with HermiT (about half a minute)"):
+        result = reason(ws.project)
+    # HermiT's run derives without the SPARQL path's answers; the comparison reads the build's own.
+    table = compare(result, sparql_members(ws.graph, ws.catalog))
+    say("consistent (HermiT); " + ", ".join(f"{k} {v:.1f} s" for k, v in result.seconds.items()))
+    show_table(table, fmt, "Defined classes (inferred by HermiT)")
 
 
 @app.command()
-def claims(
-    fmt: Annotated[str, typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)}.")] = "table",
-) -> None:
+def claims(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Check the seed papers' factual claims (queries/claims/) against the graph."""
-    from .steps.claims import check_all, findings_table
-
-    try:
-        if fmt not in FORMATS:
-            raise MigkgError(f"unknown format '{fmt}'", hint=f"use one of {', '.join(FORMATS)}")
-        project = find_project()
-        kg = KnowledgeGraph.from_project(project)
-        derive(kg, QueryCatalog(project))
-        from datetime import date
-
-        table = findings_table(check_all(kg, project.queries_dir / "claims", today=date.today().isoformat()))
-        note = currency_note(kg, project)
-    except MigkgError as e:
-        _fail(e)
-    _print_table(table, fmt, "The seed papers' claims, checked against the graph")
-    err.print(note, style="dim", highlight=False, markup=False)
+    ws = _ws(ctx)
+    table = ws.claims_table()
+    show_table(table, fmt, "The seed papers' claims, checked against the graph")
+    note(ws.currency_note)
 
 
 def _version(value: bool) -> None:
@@ -554,69 +380,6 @@ def _main(
     pass
 
 
-EXIT_INTERRUPTED = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal's number, as shells report it
-EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in migkg, not a mistake of the user's
-
-
-def _on_signal(signum, frame) -> None:
-    # Raised where the program is, so every `finally` runs: staged outputs are removed,
-    # temporary folders deleted, query workers stopped. Outputs are never left half-moved,
-    # because the final renames hold these signals back until they are done.
-    raise SystemExit(EXIT_INTERRUPTED[signum])
-
-
-def _unraisable(hook) -> None:
-    """A signal that arrives inside a weakref callback or a __del__ cannot end the program there:
-    Python would print "Exception ignored" with a traceback and carry on. Deliver it again
-    instead, to be handled at the next point where it can be."""
-    exc = hook.exc_value
-    if isinstance(exc, SystemExit) and exc.code in EXIT_INTERRUPTED.values():
-        signal.raise_signal({code: signum for signum, code in EXIT_INTERRUPTED.items()}[exc.code])
-        return
-    if isinstance(exc, KeyboardInterrupt):
-        signal.raise_signal(signal.SIGINT)
-        return
-    sys.__unraisablehook__(hook)
-
-
-def _finish(code: int) -> None:
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if Abandoned.any_alive():  # a query still running in native code: do not wait for it
-        os._exit(code)
-    sys.exit(code)
-
-
 def main() -> None:
-    for signum in EXIT_INTERRUPTED:
-        signal.signal(signum, _on_signal)
-    sys.unraisablehook = _unraisable
-    try:
-        app()
-    except SystemExit as e:
-        code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-        if code in EXIT_INTERRUPTED.values():
-            err.print("interrupted; outputs are as they were before this run", highlight=False)
-        _finish(code)
-    except KeyboardInterrupt:
-        err.print("interrupted; outputs are as they were before this run", highlight=False)
-        _finish(EXIT_INTERRUPTED[signal.SIGINT])
-    except BrokenPipeError:
-        # The reader went away (`migkg query ... | head`): not an error worth a message.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        _finish(1)
-    except MemoryError:
-        err.print("error: out of memory", style="bold red", highlight=False)
-        err.print("  hint: lower the input sizes or raise the limits only as far as the machine allows", highlight=False)
-        _finish(2)
-    except Exception as e:  # a bug: say so plainly; the traceback only on request
-        if os.environ.get("MIGKG_DEBUG"):
-            raise
-        err.print(f"internal error: {type(e).__name__}: {e}", style="bold red", highlight=False, markup=False)
-        err.print(
-            "  hint: this is a bug in migkg, not in your input; please report it with the command you ran "
-            "(MIGKG_DEBUG=1 shows the traceback)",
-            highlight=False,
-        )
-        _finish(EXIT_INTERNAL)
+    """The `migkg` program: the app inside the one error boundary (see boundary.py)."""
+    run(app)

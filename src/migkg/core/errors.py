@@ -7,11 +7,16 @@ class MigkgError(Exception):
     """A mistake in the user's input or setup. The CLI prints it without a traceback."""
 
     exit_code = 2
+    prefix = "error: "  # how the message is introduced; a verdict (violations found) has none
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    def details(self) -> list[str]:
+        """Lines to show before the message: each violation, problem or clash found, one per line."""
+        return []
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"

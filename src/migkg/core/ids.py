@@ -13,6 +13,15 @@ scheme can be read (and changed) here.
 'https://w3id.org/migkg/id/m49/034'
 >>> action("V-2", "CHN", "accession", "1982-09-24").value
 'https://w3id.org/migkg/id/action/V-2/CHN/accession-1982-09-24'
+
+Terms of the ontology come from its closed namespace (migkg.core.vocab), so a misspelt term
+fails where it is used:
+
+>>> term("partyTo").value
+'https://w3id.org/migkg/ontology#partyTo'
+>>> term("partTo")
+Traceback (most recent call last):
+AttributeError: term 'partTo' not in namespace 'https://w3id.org/migkg/ontology#'
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .project import ID_NS
+from .vocab import ACTION_KIND, MIGKG
 
 
 def of(kind: str, key: str) -> ox.NamedNode:
@@ -48,8 +58,14 @@ def source(key: str) -> ox.NamedNode:
     return of("source", key)
 
 
+def term(name: str) -> ox.NamedNode:
+    """A term of the migkg ontology, checked against the ontology's declared terms."""
+    return ox.NamedNode(MIGKG[name])
+
+
 def action_kind(kind: str) -> ox.NamedNode:
-    return of("action-kind", kind)
+    """A concept of the action-kind scheme (ratification, accession, ...), checked against the vocabulary."""
+    return ox.NamedNode(ACTION_KIND[kind])
 
 
 def action(mtdsg: str, actor_key: str, kind: str, day: str) -> ox.NamedNode:

@@ -1,91 +1,52 @@
-"""Named SPARQL queries: files with a small header, and parameters bound as RDF terms."""
+"""The query files under queries/ and the one catalogue through which code opens them.
+
+Every query file, whatever its folder, carries the same kind of header: comment lines
+`# key: value` anywhere in the file. A repeated key continues its value (long descriptions
+and quotations wrap over several lines), except `param`, which declares one parameter per
+line. Which keys a file may carry depends on its folder; a key another folder uses is an
+error, so a claim header in a research query is caught instead of ignored.
+
+    >>> q = parse_query_text("# title: Parties\\n# param: iso3 iso3 optional | the state\\nSELECT * {}", "cq", "parties")
+    >>> q.title, [p.describe() for p in q.params]
+    ('Parties', ['iso3 (iso3, optional) the state'])
+"""
 
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import ids
 from .errors import MigkgError, QueryError
 from .limits import decode_utf8, read_bytes_limited
+from .params import PARAM_TYPES, Param, bind
 from .project import Project
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-_HEADER = re.compile(r"^#\s*(title|description|param|currency)\s*:\s*(.*)$")
-# What a query's answer is only as current as; the command line prints the matching note.
+# The folders of queries/, what each holds, and the file names that count as members.
+FOLDERS = {
+    "cq": ("research questions (migkg query NAME)", "*.rq"),
+    "qc": ("quality checks: each row is a violation", "*-violation.rq"),
+    "construct": ("derivations, run in file-name order", "*.rq"),
+    "claims": ("the seed papers' claims, checked as of their dates", "*.rq"),
+    "report": ("tables of the build report", "*.rq"),
+    "viz": ("the networks drawn as pages", "*.rq"),
+    "lookup": ("lookups for the importers and linked-data tools", "*.rq"),
+    "wikidata": ("queries sent to Wikidata (only on request)", "*.rq"),
+    "reason": ("OWL clashes explained after HermiT finds one", "*-clash.rq"),
+}
+COMMON_KEYS = ("title", "description", "param", "currency")
+CLAIM_KEYS = ("paper", "claim", "claim_en", "paper_says", "agree", "reading", "as_of")
+OUTSIDE = "file"  # a .rq file outside queries/, e.g. a user's own: any key is read
+KEYS = {kind: COMMON_KEYS for kind in FOLDERS} | {"claims": COMMON_KEYS + CLAIM_KEYS, OUTSIDE: COMMON_KEYS + CLAIM_KEYS}
+_HEADER = re.compile(r"^#\s*(" + "|".join(COMMON_KEYS + CLAIM_KEYS) + r")\s*:\s*(.*)$")
+# What a query's answer is only as current as; those who show its answer add the matching note.
 CURRENCIES = ("treaty-status",)
 _PARAM = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)(?P<opts>(?:\s+(?:optional|local|default=\S+))*)\s*(?:\|\s*(?P<doc>.*))?$"
 )
-
-
-def _iso3_code(v: str) -> str:
-    code = v.strip().upper()
-    if not re.fullmatch(r"[A-Z]{3}", code):
-        raise ValueError("expected an ISO 3166 alpha-3 code such as AUS")
-    return code
-
-
-def _mtdsg_code(v: str) -> str:
-    if not re.fullmatch(r"[IVXL]+-[0-9]+(-[a-z])?", v.strip()):
-        raise ValueError("expected an MTDSG number such as V-2 or XVIII-12-b")
-    return v.strip()
-
-
-def _slug(kind: str):
-    def convert(v: str) -> ox.Term:
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", v.strip()):
-            raise ValueError(f"expected a {kind} key such as bali-process")
-        return ids.of(kind, v.strip())
-
-    return convert
-
-
-def _date(v: str) -> ox.Term:
-    date.fromisoformat(v.strip())  # raises ValueError with a clear reason
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
-        raise ValueError("expected YYYY-MM-DD")
-    return ox.Literal(v.strip(), datatype=ox.NamedNode(XSD + "date"))
-
-
-def _integer(v: str) -> ox.Term:
-    return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD + "integer"))
-
-
-def _iri(v: str) -> ox.Term:
-    if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+", v):
-        raise ValueError("expected an absolute IRI")
-    return ox.NamedNode(v)
-
-
-PARAM_TYPES = {
-    "string": lambda v: ox.Literal(v),
-    "date": _date,
-    "integer": _integer,
-    "iri": _iri,
-    "iso3": lambda v: ox.Literal(_iso3_code(v)),
-    "mtdsg": lambda v: ox.Literal(_mtdsg_code(v)),
-    "state": lambda v: ids.state(_iso3_code(v)),
-    "instrument": lambda v: ids.instrument(_mtdsg_code(v)),
-    "forum": _slug("forum"),
-    "region": _slug("forum-region"),
-    "arrangement": _slug("arrangement"),
-}
-
-
-@dataclass(frozen=True)
-class Param:
-    name: str
-    type: str
-    optional: bool = False
-    default: str | None = None
-    doc: str = ""
-    local: bool = False  # used inside FILTERs, so it cannot be sent to a remote endpoint as a VALUES block
 
 
 @dataclass
@@ -93,101 +54,121 @@ class NamedQuery:
     name: str
     path: Path
     text: str
+    kind: str = OUTSIDE  # the folder under queries/ it belongs to
     title: str = ""
     description: str = ""
     params: list[Param] = field(default_factory=list)
     currency: str = ""  # e.g. "treaty-status": the answer is as current as the treaty tables
+    headers: dict[str, str] = field(default_factory=dict)  # the folder's own keys, e.g. a claim's `paper`
 
     def bind(self, values: dict[str, str]) -> dict[str, ox.Term]:
         """Turn the user's text values into RDF terms, checking names and types."""
-        known = {p.name: p for p in self.params}
-        unknown = sorted(set(values) - set(known))
-        if unknown:
-            listing = ", ".join(known) or "none"
-            raise QueryError(
-                f"query '{self.name}' has no parameter {', '.join(unknown)}",
-                hint=f"its parameters are: {listing}",
-            )
-        bound = {}
-        for p in self.params:
-            raw = values.get(p.name, p.default)
-            if raw is None:
-                if not p.optional:
-                    raise QueryError(f"query '{self.name}' needs --param {p.name}=...", hint=p.doc or None)
-                continue
-            try:
-                bound[p.name] = PARAM_TYPES[p.type](raw)
-            except ValueError as e:
-                raise QueryError(f"--param {p.name}={raw!r}: {e}", hint=p.doc or None) from None
-        return bound
+        return bind(self.name, self.params, values)
 
 
-def parse_query_file(path: Path, name: str | None = None) -> NamedQuery:
-    try:
-        text = decode_utf8(read_bytes_limited(path, "max_query_bytes"), str(path))
-    except MigkgError as e:
-        raise QueryError(e.message, hint=e.hint) from None
-    q = NamedQuery(name=name or path.stem, path=path, text=text)
+def _param(value: str, where: str) -> Param:
+    pm = _PARAM.match(value.strip())
+    if not pm or pm["type"] not in PARAM_TYPES:
+        raise QueryError(
+            f"{where}: malformed parameter header '{value}'",
+            hint="write '# param: NAME TYPE [optional] [local] [default=V] | description'; "
+            f"TYPE is one of {', '.join(PARAM_TYPES)}",
+        )
+    opts = pm["opts"].split()
+    default = next((o.split("=", 1)[1] for o in opts if o.startswith("default=")), None)
+    return Param(pm["name"], pm["type"], "optional" in opts, default, (pm["doc"] or "").strip(), "local" in opts)
+
+
+def parse_query_text(text: str, kind: str, name: str, path: Path | None = None) -> NamedQuery:
+    """A query and its header, from the file's text (see the module's docstring for the grammar)."""
+    source = str(path or name)
+    q = NamedQuery(name=name, path=path or Path(name), text=text, kind=kind)
+    values: dict[str, str] = {}
     for lineno, line in enumerate(text.splitlines(), 1):
         m = _HEADER.match(line.strip())
         if not m:
             continue
-        key, value = m.groups()
-        if key == "param":
-            pm = _PARAM.match(value.strip())
-            if not pm or pm["type"] not in PARAM_TYPES:
-                raise QueryError(
-                    f"{path}:{lineno}: malformed parameter header '{value}'",
-                    hint=f"write '# param: NAME TYPE [optional] [local] [default=V] | description'; TYPE is one of {', '.join(PARAM_TYPES)}",
-                )
-            opts = pm["opts"].split()
-            default = next((o.split("=", 1)[1] for o in opts if o.startswith("default=")), None)
-            q.params.append(
-                Param(pm["name"], pm["type"], "optional" in opts, default, (pm["doc"] or "").strip(), "local" in opts)
+        key, value = m.group(1), m.group(2).strip()
+        if key not in KEYS[kind]:
+            raise QueryError(
+                f"{source}:{lineno}: '# {key}:' is not a header of a query in queries/{kind}/",
+                hint=f"its headers are: {', '.join(KEYS[kind])}",
             )
-        elif key == "title":
-            q.title = value.strip()
-        elif key == "currency":
-            if value.strip() not in CURRENCIES:
-                raise QueryError(
-                    f"{path}:{lineno}: unknown currency '{value.strip()}'", hint=f"use one of {', '.join(CURRENCIES)}"
-                )
-            q.currency = value.strip()
-        else:
-            q.description = (q.description + " " + value.strip()).strip()
+        if key == "param":
+            q.params.append(_param(value, f"{source}:{lineno}"))
+            continue
+        if key == "currency" and value not in CURRENCIES:
+            raise QueryError(f"{source}:{lineno}: unknown currency '{value}'", hint=f"use one of {', '.join(CURRENCIES)}")
+        values[key] = f"{values[key]} {value}".strip() if key in values else value
+    q.title = values.pop("title", "")
+    q.description = values.pop("description", "")
+    q.currency = values.pop("currency", "")
+    q.headers = values
     return q
 
 
+def load_query_file(path: Path, kind: str = OUTSIDE, name: str | None = None) -> NamedQuery:
+    """Read one query file within the size limit; the only function that opens a query file."""
+    try:
+        text = decode_utf8(read_bytes_limited(path, "max_query_bytes"), str(path))
+    except MigkgError as e:
+        raise QueryError(e.message, hint=e.hint) from None
+    return parse_query_text(text, kind, name or path.stem, path)
+
+
 class QueryCatalog:
-    """The project's query folders: cq/ research questions, qc/ checks, construct/ derivations."""
+    """The project's queries/ folders (see FOLDERS), each file read once.
+
+    A query is named by its folder and file stem, `catalog.get("viz/actors")`; a research
+    question by its stem alone, `catalog.get("participation")`.
+    """
 
     def __init__(self, project: Project):
         self.root = project.queries_dir
+        self._loaded: dict[Path, NamedQuery] = {}
 
-    def _list(self, folder: str, pattern: str = "*.rq") -> list[NamedQuery]:
-        return [parse_query_file(p) for p in sorted((self.root / folder).glob(pattern))]
+    def _load(self, path: Path, kind: str) -> NamedQuery:
+        if path not in self._loaded:
+            self._loaded[path] = load_query_file(path, kind)
+        return self._loaded[path]
 
-    def research(self) -> list[NamedQuery]:
-        return self._list("cq")
+    def folder(self, kind: str) -> list[NamedQuery]:
+        """Every query of one folder, in file-name order."""
+        pattern = FOLDERS[kind][1]
+        return [self._load(p, kind) for p in sorted((self.root / kind).glob(pattern))]
 
-    def checks(self) -> list[NamedQuery]:
-        return self._list("qc", "*-violation.rq")
+    def get(self, ref: str) -> NamedQuery:
+        """A query by `folder/name`, or a research question by its name."""
+        kind, _, name = ref.rpartition("/")
+        kind = kind or "cq"
+        if kind not in FOLDERS:
+            raise QueryError(f"no query folder '{kind}'", hint=f"the folders are: {', '.join(FOLDERS)}")
+        path = self.root / kind / f"{name}.rq"
+        if not path.is_file():
+            names = [q.name for q in self.folder(kind)]
+            close = difflib.get_close_matches(name, names, n=3)
+            what = f"query '{name}'" if kind == "cq" else f"query '{kind}/{name}'"
+            hint = f"did you mean {', '.join(close)}?" if close else "run 'migkg queries' to list them"
+            raise QueryError(f"unknown {what}", hint=hint)
+        return self._load(path, kind)
 
-    def constructs(self) -> list[NamedQuery]:
-        return self._list("construct")
-
-    def resolve(self, name_or_file: str) -> NamedQuery:
-        """A research query by name, or any .rq file by path."""
+    def find(self, name_or_file: str) -> NamedQuery:
+        """What a user names on the command line: a research question, or any .rq file by path."""
         path = Path(name_or_file)
         if path.suffix == ".rq":
             if not path.is_file():
                 raise QueryError(f"no query file at {path}")
-            return parse_query_file(path)
-        candidate = self.root / "cq" / f"{name_or_file}.rq"
-        if candidate.is_file():
-            return parse_query_file(candidate)
-        names = [q.name for q in self.research()]
+            return load_query_file(path)
+        return self.get(name_or_file)
 
-        close = difflib.get_close_matches(name_or_file, names, n=3)
-        hint = f"did you mean {', '.join(close)}?" if close else "run 'migkg queries' to list them"
-        raise QueryError(f"unknown query '{name_or_file}'", hint=hint)
+    def research(self) -> list[NamedQuery]:
+        return self.folder("cq")
+
+    def checks(self) -> list[NamedQuery]:
+        return self.folder("qc")
+
+    def constructs(self) -> list[NamedQuery]:
+        return self.folder("construct")
+
+    def claims(self) -> list[NamedQuery]:
+        return self.folder("claims")

@@ -6,10 +6,18 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from enum import Enum
 
 import pyoxigraph as ox
 
-FORMATS = ("table", "csv", "json", "md")
+
+class Format(str, Enum):
+    """How a table is shown: in a terminal, or as text to load elsewhere."""
+
+    table = "table"  # a terminal table (rich), for reading
+    csv = "csv"
+    json = "json"
+    md = "md"
 
 
 @dataclass
@@ -69,7 +77,15 @@ def to_markdown(t: Table) -> str:
 
 def write_stream(columns: list[str], rows, fmt: str, out, spreadsheet: bool = False) -> int:
     """Write rows to a text stream as they arrive, in csv, json or md (the same text as the
-    to_* functions give for a whole table); return how many were written."""
+    to_* functions give for a whole table); return how many were written.
+
+    >>> import sys
+    >>> write_stream(["iso3", "name"], iter([["CHN", "China"]]), "csv", sys.stdout)
+    iso3,name
+    CHN,China
+    1
+    """
+    fmt = Format(fmt).value
     fix = spreadsheet_safe if (spreadsheet and fmt == "csv") else (lambda c: c)
     n = 0
     if fmt == "csv":

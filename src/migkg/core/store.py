@@ -28,6 +28,7 @@ class KnowledgeGraph:
         self.store = ox.Store()
         self.files: dict[str, Path] = {}  # named-graph IRI -> file
         self.ill_typed: list[IllTypedLiteral] = []
+        self.derived_counts: dict[str, int] | None = None  # set once every derivation has run (steps.derive)
 
     # --- loading -----------------------------------------------------------
 

@@ -15,7 +15,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..core import ids
-from ..core.project import ONTOLOGY_NS
 from .generated import Problem, lit, read_csv_table, shown
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -52,8 +51,7 @@ REQUIRED_COLUMNS = {
 }
 
 
-def m(term: str) -> ox.NamedNode:
-    return ox.NamedNode(ONTOLOGY_NS + term)
+m = ids.term  # the ontology's terms, closed: a misspelling fails at once
 
 
 def clean_name(name: str) -> str:

@@ -57,6 +57,9 @@ class ImportFailed(MigkgError):
         super().__init__(message, hint=hint)
         self.problems = listed
 
+    def details(self) -> list[str]:
+        return [str(p) for p in self.problems]
+
 
 def shown(text: str, limit: int = 60) -> str:
     """A cell's text quoted for a message: control characters escaped (no terminal tricks), long text cut."""

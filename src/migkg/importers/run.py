@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..core.project import Project
-from ..core.queries import parse_query_file
+from ..core.queries import QueryCatalog
 from ..core.store import KnowledgeGraph
 from .countries import import_countries, read_country_rows
 from .generated import ImportFailed, Problem, commit_outputs, read_csv_table, turtle_text
@@ -40,7 +40,7 @@ def write_countries(project: Project, csv_path: Path, out: Path | None = None) -
 
 def _treaty_facts(project: Project) -> dict[str, dict]:
     kg = KnowledgeGraph.from_project(project)
-    q = parse_query_file(project.queries_dir / "lookup" / "treaty-sources.rq")
+    q = QueryCatalog(project).get("lookup/treaty-sources")
     facts = {}
     for row in kg.query(q.text):
         facts[row["mtdsg"].value] = {

@@ -19,7 +19,6 @@ import pyoxigraph as ox
 
 from ..core.errors import MigkgError
 from ..core import ids
-from ..core.project import ONTOLOGY_NS
 from .generated import CsvTable, ImportFailed, Problem, lit, read_text, shown
 from .names import NameIndex
 
@@ -34,8 +33,7 @@ _FILE = re.compile(r"^(\d{1,2})-(\d{1,4})(?:-([a-z]))?$")
 ROMAN = [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
-def m(term: str) -> ox.NamedNode:
-    return ox.NamedNode(ONTOLOGY_NS + term)
+m = ids.term  # the ontology's terms, closed: a misspelling fails at once
 
 
 def roman(n: int) -> str:

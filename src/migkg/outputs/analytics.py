@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from itertools import combinations
+from pathlib import Path
 
 import networkx as nx
 
-from ..core.results import Table
+from ..core.atomic import staged_dir
+from ..core.results import Table, to_csv, to_markdown
 from .networks import Network
 
 
@@ -60,9 +62,8 @@ def communities(net: Network) -> Table:
     return Table(["community", "size", "members"], rows)
 
 
-def analyses(builder) -> dict[str, Table]:
+def analyses(forums: Network, arrangements: Network) -> dict[str, Table]:
     """Every analysis, by output name."""
-    forums, arrangements = builder.forums(), builder.arrangements()
     return {
         "centrality-forums": centrality(forums),
         "centrality-arrangements": centrality(arrangements),
@@ -81,8 +82,6 @@ def analysis_markdown(tables: dict[str, Table], top: int = 10) -> str:
         "communities-forums": "Communities in the state–forum network",
         "communities-arrangements": "Communities in the arrangement and transfer network",
     }
-    from ..core.results import to_markdown
-
     parts = []
     for name, table in tables.items():
         shown = Table(table.columns, table.rows[:top])
@@ -90,3 +89,20 @@ def analysis_markdown(tables: dict[str, Table], top: int = 10) -> str:
         body = to_markdown(shown) if table.rows else "No data yet.\n"
         parts.append(f"### {titles[name]}{more}\n\n{body}")
     return "\n".join(parts)
+
+
+def write_analysis(tables: dict[str, Table], out: Path, staged: bool = True) -> list[Path]:
+    """A CSV per analysis under out/analysis/, and out/analysis.md (all or nothing; `staged` as for the pages)."""
+    if not staged:
+        return _analysis_into(out, tables)
+    with staged_dir(out) as stage:
+        return [out / p.relative_to(stage) for p in _analysis_into(stage, tables)]
+
+
+def _analysis_into(stage: Path, tables: dict[str, Table]) -> list[Path]:
+    (stage / "analysis").mkdir()
+    for name, table in tables.items():
+        (stage / "analysis" / f"{name}.csv").write_text(to_csv(table), encoding="utf-8")
+    note = "Network analytics (networkx). Forum memberships are only those sourced; see the report for coverage.\n\n"
+    (stage / "analysis.md").write_text("# migkg network analytics\n\n" + note + analysis_markdown(tables), encoding="utf-8")
+    return sorted([stage / "analysis" / f"{name}.csv" for name in tables] + [stage / "analysis.md"])

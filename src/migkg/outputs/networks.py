@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import networkx as nx
 
-from ..core.project import Project
-from ..core.queries import parse_query_file
+from ..core.queries import QueryCatalog
 from ..core.store import KnowledgeGraph
-
-CONSENT = {"ratification", "acceptance", "approval", "accession", "succession"}
-
 
 @dataclass
 class Network:
@@ -47,9 +42,8 @@ KIND_COLOURS = {
 }
 
 
-def _rows(kg: KnowledgeGraph, project: Project, name: str) -> list[dict[str, str]]:
-    q = parse_query_file(project.queries_dir / "viz" / f"{name}.rq")
-    solutions = kg.query(q.text)
+def _rows(kg: KnowledgeGraph, catalog: QueryCatalog, name: str) -> list[dict[str, str]]:
+    solutions = kg.query(catalog.get(f"viz/{name}").text)
     cols = [v.value for v in solutions.variables]
     return [{c: (s[c].value if s[c] is not None else "") for c in cols} for s in solutions]
 
@@ -57,12 +51,14 @@ def _rows(kg: KnowledgeGraph, project: Project, name: str) -> list[dict[str, str
 class NetworkBuilder:
     """Reads the graph once and makes each page's network from it."""
 
-    def __init__(self, kg: KnowledgeGraph, project: Project):
-        self.actors = {r["actor"]: r for r in _rows(kg, project, "actors")}
-        self.actions = _rows(kg, project, "treaty-actions")
-        self.memberships = _rows(kg, project, "memberships")
-        self.arrangement_rows = _rows(kg, project, "arrangement-parties")
-        self.transfer_rows = _rows(kg, project, "transfers")
+    def __init__(self, kg: KnowledgeGraph, catalog: QueryCatalog):
+        self.actors = {r["actor"]: r for r in _rows(kg, catalog, "actors")}
+        self.actions = _rows(kg, catalog, "treaty-actions")
+        self.memberships = _rows(kg, catalog, "memberships")
+        self.arrangement_rows = _rows(kg, catalog, "arrangement-parties")
+        self.transfer_rows = _rows(kg, catalog, "transfers")
+        # Which kinds are consents is the vocabulary's to say (skos:broader action-kind/consent).
+        self.consent_kinds = {r["kind"] for r in _rows(kg, catalog, "consent-kinds")}
 
     def _actor_node(self, g: nx.MultiDiGraph, iri: str) -> None:
         a = self.actors.get(
@@ -101,7 +97,7 @@ class NetworkBuilder:
                 facts=[["MTDSG number", r["mtdsg"]]],
                 links=[],
             )
-            end = r["until"] if r["kind"] in CONSENT else ""
+            end = r["until"] if r["kind"] in self.consent_kinds else ""
             g.add_edge(
                 r["actor"],
                 r["treaty"],
@@ -121,7 +117,7 @@ class NetworkBuilder:
             "国家与条约",
             g,
             ["instrument", "group", "region"],
-            {k: KIND_COLOURS[k] for k in ("signature", *sorted(CONSENT), "denunciation")},
+            {k: KIND_COLOURS[k] for k in ("signature", *sorted(self.consent_kinds), "denunciation")},
             {"treaty"},
         )
 
@@ -277,7 +273,3 @@ def layout(g: nx.MultiDiGraph, hubs: set[str] = frozenset(), scale: float = 900.
     else:
         pos = nx.spring_layout(simple, k=k, iterations=80, seed=7, scale=scale)
     return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
-
-
-def save_path(out: Path, net: Network) -> Path:
-    return out / f"{net.key}.html"

@@ -12,14 +12,7 @@ import jinja2
 import pyvis
 
 from ..core.atomic import staged_dir
-from .analytics import analyses
-from ..steps.derive import derive
-from ..core.errors import MigkgError
-from ..core.project import Project
-from ..core.queries import QueryCatalog
-from .report import currency_note
-from ..core.store import KnowledgeGraph
-from .networks import Network, NetworkBuilder, layout
+from .networks import Network, layout
 
 ASSETS = resources.files(__package__) / "assets"
 # vis-network as pyvis ships it: inlined into each page, so a page makes no network request.
@@ -114,27 +107,12 @@ def render_page(net: Network, note: str) -> str:
 
 
 def write_pages(
-    kg: KnowledgeGraph,
-    project: Project,
-    out: Path,
-    states: list[str] = (),
-    step: Callable[[str], None] = lambda s: None,
-    staged: bool = True,
+    nets: list[Network], note: str, out: Path, step: Callable[[str], None] = lambda s: None, staged: bool = True
 ) -> list[Path]:
-    """Write every network page and index.html into `out` (all or nothing).
+    """Write a page per network and index.html into `out` (all or nothing), each page saying `note`.
 
     `staged=False` writes straight into `out`, for a caller that is itself writing a staged folder.
     """
-    builder = NetworkBuilder(kg, project)
-    nets = [builder.treaties(), builder.forums(), builder.arrangements()]
-    for iso3 in states:
-        ego = builder.ego(iso3.upper())
-        if ego is None:
-            raise MigkgError(
-                f"no state with ISO 3166 alpha-3 code '{iso3}' in the graph", hint="use a code such as CHN, AUS or USA"
-            )
-        nets.append(ego)
-    note = currency_note(kg, project)
     if not staged:
         return _pages_into(out, nets, note, step)
     with staged_dir(out) as stage:
@@ -162,34 +140,3 @@ def _pages_into(stage: Path, nets: list, note: str, step: Callable[[str], None])
     )
     (stage / "index.html").write_text(index, encoding="utf-8")
     return sorted([stage / f"{n.key}.html" for n in nets] + [stage / "index.html"])
-
-
-def build_pages(project: Project, out: Path, states: list[str] = ()) -> list[Path]:
-    kg = KnowledgeGraph.from_project(project)
-    derive(kg, QueryCatalog(project))
-    return write_pages(kg, project, out, states)
-
-
-def write_analysis(kg: KnowledgeGraph, project: Project, out: Path, staged: bool = True) -> list[Path]:
-    """CSV per analysis under out/analysis/, and out/analysis.md (all or nothing; see write_pages for `staged`)."""
-    tables = analyses(NetworkBuilder(kg, project))
-    if not staged:
-        return _analysis_into(out, tables)
-    with staged_dir(out) as stage:
-        return [out / p.relative_to(stage) for p in _analysis_into(stage, tables)]
-
-
-def _analysis_into(stage: Path, tables: dict) -> list[Path]:
-    from ..core.results import to_csv
-    from .analytics import analysis_markdown
-
-    (stage / "analysis").mkdir()
-    for name, table in tables.items():
-        (stage / "analysis" / f"{name}.csv").write_text(to_csv(table), encoding="utf-8")
-    note = (
-        "Network analytics (networkx). Forum memberships are only those sourced; see the report for coverage.\n\n"
-    )
-    (stage / "analysis.md").write_text(
-        "# migkg network analytics\n\n" + note + analysis_markdown(tables), encoding="utf-8"
-    )
-    return sorted([stage / "analysis" / f"{name}.csv" for name in tables] + [stage / "analysis.md"])

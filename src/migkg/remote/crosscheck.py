@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..core.atomic import staged_dir
 from ..core.project import Project
-from ..core.queries import parse_query_file
+from ..core.queries import QueryCatalog
 from ..core.results import Table, to_csv, to_markdown
 from ..core.store import KnowledgeGraph
 from .client import SparqlClient, values_block
@@ -47,14 +47,14 @@ class Comparison:
 
 
 def local_facts(kg: KnowledgeGraph, project: Project) -> list[dict[str, str]]:
-    q = parse_query_file(project.queries_dir / "lookup" / "actions-for-wikidata.rq")
+    q = QueryCatalog(project).get("lookup/actions-for-wikidata")
     solutions = kg.query(q.text)
     cols = [v.value for v in solutions.variables]
     return [{c: (s[c].value if s[c] is not None else "") for c in cols} for s in solutions]
 
 
 def remote_facts(client: SparqlClient, project: Project, treaties: list[str], batch: int = 50) -> list[Fact]:
-    text = parse_query_file(project.queries_dir / "wikidata" / "treaty-participants.rq").text
+    text = QueryCatalog(project).get("wikidata/treaty-participants").text
     facts = []
     for i in range(0, len(treaties), batch):
         for r in client.select(text + "\n" + values_block("treaty", treaties[i : i + batch]) + "\n"):

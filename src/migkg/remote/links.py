@@ -12,8 +12,8 @@ import pyoxigraph as ox
 from ..importers.generated import lit, turtle_text
 from ..core.atomic import write_text_atomic
 from ..core import ids
-from ..core.project import ONTOLOGY_NS, Project
-from ..core.queries import parse_query_file
+from ..core.project import Project
+from ..core.queries import QueryCatalog
 from ..core.store import KnowledgeGraph
 from .client import SparqlClient
 
@@ -28,17 +28,18 @@ class LinkResult:
 
 
 def unlinked(kg: KnowledgeGraph, project: Project) -> list[tuple[str, str]]:
-    q = parse_query_file(project.queries_dir / "lookup" / "unlinked-resources.rq")
+    q = QueryCatalog(project).get("lookup/unlinked-resources")
     return [(r["resource"].value, r["label"].value) for r in kg.query(q.text)]
 
 
-def resolve(kg: KnowledgeGraph, project: Project, client: SparqlClient, batch: int = 40) -> LinkResult:
+def find_links(kg: KnowledgeGraph, project: Project, client: SparqlClient, batch: int = 40) -> LinkResult:
+    """Wikidata items whose English label is exactly that of a resource of ours that has none."""
     pairs = unlinked(kg, project)
     wanted = {iri for iri, _ in pairs}
     by_label: dict[str, list[str]] = {}
     for iri, label in pairs:
         by_label.setdefault(label, []).append(iri)
-    text = parse_query_file(project.queries_dir / "wikidata" / "items-by-label.rq").text
+    text = QueryCatalog(project).get("wikidata/items-by-label").text
     found: dict[str, set[str]] = {}
     labels = sorted(by_label)
     for i in range(0, len(labels), batch):
@@ -62,7 +63,7 @@ def resolve(kg: KnowledgeGraph, project: Project, client: SparqlClient, batch: i
 
 def write_links(result: LinkResult, endpoint: str, out: Path, today: date) -> None:
     source = ids.source("wikidata-links")
-    m = lambda t: ox.NamedNode(ONTOLOGY_NS + t)  # noqa: E731
+    m = ids.term
     triples = [
         ox.Triple(source, RDF_TYPE, m("Source")),
         ox.Triple(

@@ -18,6 +18,7 @@ and the table shows today's answer beside it when it differs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,17 +27,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..core import ids
-from ..core.errors import MigkgError, QueryError
-from ..core.project import ONTOLOGY_NS
-from ..core.limits import decode_utf8, read_bytes_limited
+from ..core.errors import QueryError
+from ..core.queries import NamedQuery, load_query_file
 from ..core.results import Table
 from ..core.store import KnowledgeGraph, solution_value
 
-_HEADER = re.compile(r"^#\s*(title|paper|claim|claim_en|paper_says|agree|reading|as_of)\s*:\s*(.*)$")
 _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EVALUATION = ids.EVALUATION
 EVALUATION_GRAPH = ox.NamedNode("https://w3id.org/migkg/graph/evaluation")
-AS_OF = ox.NamedNode(ONTOLOGY_NS + "asOfDate")
+AS_OF = ids.term("asOfDate")
 _AGREE = re.compile(r"^(equals|within\s+(?P<tol>[0-9.]+)|greater-than|less-than|at-least|at-most)$")
 
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
@@ -87,16 +86,17 @@ class Finding:
         return f"{self.today_value or '-'} ({self.today_verdict})"
 
 
-def parse_claim(path: Path) -> Claim:
-    try:
-        text = decode_utf8(read_bytes_limited(path, "max_query_bytes"), str(path))
-    except MigkgError as e:
-        raise QueryError(e.message, hint=e.hint) from None
-    c = Claim(name=path.stem, path=path, text=text)
-    for line in text.splitlines():
-        m = _HEADER.match(line.strip())
-        if m:
-            setattr(c, m.group(1), (getattr(c, m.group(1)) + " " + m.group(2).strip()).strip())
+def claim_of(q: NamedQuery) -> Claim:
+    """The claim a query of queries/claims/ states in its header, checked for what a claim needs."""
+    h = q.headers
+    c = Claim(
+        name=q.name,
+        path=q.path,
+        text=q.text,
+        title=q.title,
+        **{key: h.get(key, "") for key in ("paper", "claim", "claim_en", "paper_says", "agree", "reading", "as_of")},
+    )
+    path = q.path
     c.agree = c.agree or "equals"
     problems = [h for h in ("paper", "claim", "paper_says", "as_of") if not getattr(c, h)]
     if problems:
@@ -117,6 +117,11 @@ def parse_claim(path: Path) -> Claim:
     except InvalidOperation:
         raise QueryError(f"{path}: '# paper_says: {c.paper_says}' must be a number") from None
     return c
+
+
+def parse_claim(path: Path) -> Claim:
+    """The claim in one file (for a file outside the catalogue, e.g. a test's bad example)."""
+    return claim_of(load_query_file(path, "claims"))
 
 
 def _evaluate(kg: KnowledgeGraph, claim: Claim, as_of: str) -> tuple[Decimal | None, str, str | None]:
@@ -163,8 +168,9 @@ def check(kg: KnowledgeGraph, claim: Claim, today: str | None = None) -> Finding
     return finding
 
 
-def check_all(kg: KnowledgeGraph, folder: Path, today: str | None = None) -> list[Finding]:
-    return [check(kg, parse_claim(p), today) for p in sorted(folder.glob("*.rq"))]
+def check_all(kg: KnowledgeGraph, claims: Iterable[NamedQuery], today: str | None = None) -> list[Finding]:
+    """Every claim's finding; `claims` as the catalogue gives them (`catalog.claims()`)."""
+    return [check(kg, claim_of(q), today) for q in claims]
 
 
 def findings_table(findings: list[Finding]) -> Table:

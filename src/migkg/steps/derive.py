@@ -13,4 +13,6 @@ def derive(kg: KnowledgeGraph, catalog: QueryCatalog, skip: frozenset[str] = fro
         if rule.name in skip:
             continue
         counts[rule.name] = kg.add_derived(list(kg.query(rule.text)))
+    if not skip:
+        kg.derived_counts = counts
     return counts

@@ -9,21 +9,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from .derive import derive
 from ..core.errors import MigkgError
 from .owl import java_available, load_world
 from ..core.project import ONTOLOGY_NS, Project
 from ..core.queries import QueryCatalog
+from ..core.results import Table
 from ..core.store import KnowledgeGraph
 
-DEFINED = [
-    "PartyToBothRefugeeInstruments",
-    "PartyToRefugeeConventionOnly",
-    "PartyToRefugeeProtocolOnly",
-    "SignatoryWithoutConsent",
-    "ForumMemberWithoutRefugeeObligation",
-    "ReceivingStateNotPartyToRefugeeConvention",
-]
+# ?class is selected so that it can be bound (Oxigraph binds only variables a query selects).
+MEMBERS = "SELECT ?s ?class WHERE { ?s a ?class }"
+
 SPARQL_PATH_RULE = "40-defined-classes"
 
 
@@ -37,6 +35,9 @@ class Inconsistent(MigkgError):
         )
         self.explanations = explanations
 
+    def details(self) -> list[str]:
+        return [f"[{rule}] {node}: {message}" for rule, node, message in self.explanations]
+
 
 @dataclass
 class ReasoningResult:
@@ -44,25 +45,44 @@ class ReasoningResult:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def sparql_members(kg: KnowledgeGraph) -> dict[str, set[str]]:
+def defined_classes(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[ox.NamedNode]:
+    """The ontology's defined classes, read from its axioms (queries/lookup/defined-classes.rq)."""
+    return [row["class"] for row in kg.query(catalog.get("lookup/defined-classes").text)]
+
+
+def local_name(iri: ox.NamedNode) -> str:
+    return iri.value.removeprefix(ONTOLOGY_NS)
+
+
+def sparql_members(kg: KnowledgeGraph, catalog: QueryCatalog) -> dict[str, set[str]]:
     """Defined-class memberships as the build's SPARQL path computes them."""
-    out = {}
-    for name in DEFINED:
-        rows = kg.query(f"SELECT ?s WHERE {{ ?s a <{ONTOLOGY_NS}{name}> }}")
-        out[name] = {r["s"].value for r in rows}
-    return out
+    return {
+        local_name(c): {r["s"].value for r in kg.query(MEMBERS, {"class": c})} for c in defined_classes(kg, catalog)
+    }
 
 
-def explain(kg: KnowledgeGraph, project: Project) -> list[tuple[str, str, str]]:
+def explain(kg: KnowledgeGraph, catalog: QueryCatalog) -> list[tuple[str, str, str]]:
     """Run the diagnostic queries in queries/reason/: (rule, node, message) for each clash found."""
     found = []
-    for path in sorted((project.queries_dir / "reason").glob("*-clash.rq")):
-        for r in kg.query(path.read_text(encoding="utf-8")):
-            found.append((path.stem.removesuffix("-clash"), r["node"].value, r["message"].value))
+    for q in catalog.folder("reason"):
+        for r in kg.query(q.text):
+            found.append((q.name.removesuffix("-clash"), r["node"].value, r["message"].value))
     return sorted(set(found))
 
 
+def compare(hermit: ReasoningResult, sparql: dict[str, set[str]]) -> Table:
+    """Each defined class with its members by HermiT, and whether the build's SPARQL path found the same."""
+    rows = []
+    for name, members in hermit.members.items():
+        codes = sorted(m.rsplit("/", 1)[-1] for m in members)
+        same = members == sparql.get(name, set())
+        agree = "yes" if same else f"no ({len(sparql.get(name, set()))} by SPARQL)"
+        rows.append([name, str(len(members)), agree, " ".join(codes)])
+    return Table(["class", "members", "same as build", "states"], rows)
+
+
 def reason(project: Project, kg: KnowledgeGraph | None = None, extra_triples=()) -> ReasoningResult:
+    catalog = QueryCatalog(project)
     if not java_available():
         raise MigkgError(
             "HermiT needs a Java runtime, and none is on PATH", hint="install Java 11 or newer (e.g. openjdk-17-jre)"
@@ -74,7 +94,7 @@ def reason(project: Project, kg: KnowledgeGraph | None = None, extra_triples=())
     if kg is None:
         kg = KnowledgeGraph.from_project(project)
     # The reasoner infers the defined classes itself: the SPARQL path's answers are left out.
-    derive(kg, QueryCatalog(project), skip=frozenset({SPARQL_PATH_RULE}))
+    derive(kg, catalog, skip=frozenset({SPARQL_PATH_RULE}))
     triples = kg.triples() + list(extra_triples)
     seconds["load and derive"] = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -88,10 +108,10 @@ def reason(project: Project, kg: KnowledgeGraph | None = None, extra_triples=())
         extra_kg.store.extend(kg.store)
         if extra_triples:
             extra_kg.add_derived(extra_triples)
-        raise Inconsistent(explain(extra_kg, project)) from None
+        raise Inconsistent(explain(extra_kg, catalog)) from None
     seconds["HermiT"] = time.perf_counter() - t0
     members = {}
-    for name in DEFINED:
-        cls = world[ONTOLOGY_NS + name]
-        members[name] = {i.iri for i in cls.instances()} if cls is not None else set()
+    for c in defined_classes(kg, catalog):
+        cls = world[c.value]
+        members[local_name(c)] = {i.iri for i in cls.instances()} if cls is not None else set()
     return ReasoningResult(members, seconds)

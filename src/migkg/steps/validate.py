@@ -12,7 +12,7 @@ from pyshacl.errors import ShapeLoadError
 from rdflib.namespace import SH
 
 from ..core.errors import MigkgError
-from ..core.project import PREFIXES, Project
+from ..core.project import PREFIXES
 from ..core.queries import QueryCatalog
 from ..core.store import KnowledgeGraph, solution_value
 
@@ -24,6 +24,10 @@ class Violation:
     message: str
     file: Path | None = None
     line: int | None = None
+
+    def line_text(self) -> str:
+        """The violation as one line: where, which rule, which node, what."""
+        return f"{self.location()}: [{self.rule}] {self.node}: {self.message}"
 
     def location(self) -> str:
         if self.file is None:
@@ -97,10 +101,30 @@ def literal_violations(kg: KnowledgeGraph) -> list[Violation]:
     return [Violation("ill-typed-literal", lit.subject, lit.message(), lit.file, lit.line) for lit in kg.ill_typed]
 
 
-def validate(kg: KnowledgeGraph, project: Project) -> list[Violation]:
+def validate(kg: KnowledgeGraph, catalog: QueryCatalog, shapes_file: Path) -> list[Violation]:
     """All violations, sorted by rule, file and node so reports are stable."""
-    found = (
-        literal_violations(kg) + shacl_violations(kg, project.shapes_file) + check_violations(kg, QueryCatalog(project))
-    )
+    found = literal_violations(kg) + shacl_violations(kg, shapes_file) + check_violations(kg, catalog)
     unique = {(v.rule, v.node, v.message): v for v in found}
     return sorted(unique.values(), key=lambda v: (v.rule, str(v.file or ""), v.node, v.message))
+
+
+class Invalid(MigkgError):
+    """The graph does not validate. Exit 1, as pySHACL's command line does for a non-conforming graph."""
+
+    exit_code = 1
+
+    def __init__(self, violations: list[Violation], message: str, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.violations = violations
+
+    def details(self) -> list[str]:
+        return [v.line_text() for v in self.violations]
+
+
+class ViolationsFound(Invalid):
+    """`migkg validate`'s verdict on data that does not conform: a finding, not a failure of the tool."""
+
+    prefix = ""
+
+    def __init__(self, violations: list[Violation]):
+        super().__init__(violations, f"{len(violations)} violation(s)")
