@@ -13,7 +13,7 @@ from .errors import DataSyntaxError
 from .limits import check_depth, decode_utf8, read_bytes_limited
 from .xmlcheck import check_rdf_xml
 
-FORMATS = {
+FORMAT_BY_SUFFIX = {
     ".ttl": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES,
     ".nq": ox.RdfFormat.N_QUADS,
@@ -79,9 +79,9 @@ def file_graph_iri(path: Path) -> ox.NamedNode:
 
 def rdf_format(path: Path) -> ox.RdfFormat:
     try:
-        return FORMATS[path.suffix.lower()]
+        return FORMAT_BY_SUFFIX[path.suffix.lower()]
     except KeyError:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join(sorted(FORMAT_BY_SUFFIX))
         raise DataSyntaxError(f"{path}: unknown RDF file type '{path.suffix}'", hint=f"use one of {known}") from None
 
 

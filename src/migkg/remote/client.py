@@ -89,6 +89,10 @@ class SparqlClient:
         return variables, rows
 
     def _fetch(self, query: str) -> tuple[list[str], list[dict[str, str]]]:
+        # The retries are written out rather than delegated to a retry library (tenacity, urllib3's
+        # Retry): the wait must honour the server's Retry-After, every retry is logged for the
+        # user, and `sleep` is injected so the tests run without waiting; a library would need
+        # all three as custom hooks around a loop this size.
         wait = self.config.backoff
         last = ""
         for attempt in range(self.config.retries + 1):
