@@ -61,10 +61,6 @@ def to_csv(t: Table, spreadsheet: bool = False) -> str:
     return buf.getvalue()
 
 
-def to_json(t: Table) -> str:
-    return json.dumps([dict(zip(t.columns, r)) for r in t.rows], ensure_ascii=False, indent=1) + "\n"
-
-
 def _md_escape(s: str) -> str:
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
@@ -76,8 +72,8 @@ def to_markdown(t: Table) -> str:
 
 
 def write_stream(columns: list[str], rows, fmt: str, out, spreadsheet: bool = False) -> int:
-    """Write rows to a text stream as they arrive, in csv, json or md (the same text as the
-    to_* functions give for a whole table); return how many were written.
+    """Write rows to a text stream as they arrive, in csv, json or md (csv and md the same text as
+    to_csv and to_markdown give for a whole table); return how many were written.
 
     >>> import sys
     >>> write_stream(["iso3", "name"], iter([["CHN", "China"]]), "csv", sys.stdout)

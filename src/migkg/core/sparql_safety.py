@@ -178,4 +178,5 @@ def check_outbound(text: str, allow: bool | Iterable[str] = False) -> None:
 
 
 def check_read_only(text: str) -> None:
+    """Raise UpdateRefused for a SPARQL Update (or QueryError for text that is not SPARQL)."""
     inspect_query(text)
