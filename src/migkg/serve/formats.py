@@ -119,8 +119,7 @@ def _spreadsheet_safe(solutions: ox.QuerySolutions, fmt: str) -> bytes:
         return buf.getvalue().encode()
     lines = ["\t".join("?" + v for v in variables)]
     lines += [
-        "\t".join("" if s[v] is None else spreadsheet_safe(str(_safe_term(s[v]))) for v in variables)
-        for s in solutions
+        "\t".join("" if s[v] is None else spreadsheet_safe(str(_safe_term(s[v]))) for v in variables) for s in solutions
     ]
     return ("\n".join(lines) + "\n").encode()
 
