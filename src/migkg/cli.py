@@ -16,7 +16,6 @@ import typer
 
 from . import __version__
 from .build import build_and_push, build_workspace
-from .core.errors import MigkgError
 from .boundary import run
 from .core.execution import Bounds
 from .core.results import Format
@@ -295,34 +294,27 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol at /sparql, with a query page at /."""
-    from .serve.ports import check_can_listen
     from .serve.run import serve as run_server
 
     ws = _ws(ctx)
-    check_can_listen(host, port)  # before the build, so a busy port costs no time
     with err.status("preparing the endpoint") as status:
 
         def on_ready(url: str) -> None:
             status.stop()
             say(f"serving {url}/sparql (query page at {url}/); Ctrl-C to stop")
 
-        try:
-            run_server(
-                ws.project,
-                host,
-                port,
-                dist,
-                workers,
-                timeout,
-                max_rows,
-                allow_service or False,
-                step=lambda s: status.update(s),
-                ready=on_ready,
-            )
-        except OSError as e:
-            raise MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port") from None
-        except KeyboardInterrupt:
-            say("stopped")
+        run_server(
+            ws.project,
+            host,
+            port,
+            dist,
+            workers,
+            timeout,
+            max_rows,
+            allow_service or False,
+            step=lambda s: status.update(s),
+            ready=on_ready,
+        )
 
 
 @app.command()

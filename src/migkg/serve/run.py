@@ -24,6 +24,7 @@ from waitress.parser import HTTPRequestParser, ParsingError
 from waitress.task import WSGITask
 
 from ..build import build
+from ..core.errors import MigkgError
 from ..core.project import Project
 from ..core.queries import QueryCatalog
 from .app import MAX_BODY, Site, make_app
@@ -176,12 +177,19 @@ def _quiet_waitress() -> None:
 
 def bind(host: str, port: int) -> socket.socket:
     """A socket bound to host:port (the first address the name has), not yet listening: clients
-    are refused, as before, until the endpoint is ready; with port 0 the real port is known."""
-    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    are refused, as before, until the endpoint is ready; with port 0 the real port is known.
+    Bound before the build, so a busy port or an unknown host costs no time."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as e:
+        raise MigkgError(f"--host {host!r} is not an address this machine knows: {e}", hint="use 127.0.0.1") from None
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(address)
+    except OSError as e:
+        sock.close()
+        raise MigkgError(f"cannot listen on {host}:{port}: {e.strerror}", hint="choose another --port") from None
     except BaseException:
         sock.close()
         raise
