@@ -7,7 +7,7 @@ from migkg.core.queries import QueryCatalog
 from migkg.outputs.analytics import centrality, communities, forum_overlap
 from migkg.outputs.networks import NetworkBuilder
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 
 def builder():

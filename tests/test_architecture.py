@@ -8,7 +8,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from conftest import ROOT
+from support import ROOT
 
 SRC = ROOT / "src" / "migkg"
 # Layer of each part of the package; a module may import only from its own layer or lower ones.

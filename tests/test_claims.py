@@ -11,7 +11,7 @@ from migkg.steps.derive import derive
 from migkg.core.errors import QueryError
 from migkg.core.queries import QueryCatalog
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 CLAIMS = PROJECT.queries_dir / "claims"
 

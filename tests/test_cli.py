@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, PROJECT, ROOT, run_cli
+from support import FIXTURES, PROJECT, ROOT, run_cli
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 

@@ -6,7 +6,7 @@ from migkg.steps.derive import derive
 from migkg.core.queries import QueryCatalog
 from migkg.core.store import KnowledgeGraph
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 MIGKG = "https://w3id.org/migkg/ontology#"
 STATE = "https://w3id.org/migkg/id/state/"

@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -19,8 +18,9 @@ import urllib.request
 import pytest
 import rdflib
 
-from conftest import ROOT, run_cli
-from servers import free_port, oxigraph_server
+from support import ROOT, run_cli
+from support.browser import CHROMIUM, launch
+from support.servers import free_port, oxigraph_server
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 
@@ -240,25 +240,13 @@ def test_named_query_with_bound_parameters(endpoint):
     assert status == 400 and b"ISO 3166" in body
 
 
-CHROMIUM = shutil.which("chromium")
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)")
 def test_query_page_in_a_browser(endpoint):
     base, _ = endpoint
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        b = launch(p)
         page = b.new_page()
         errors, outside = [], []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))

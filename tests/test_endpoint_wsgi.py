@@ -23,7 +23,7 @@ import pytest
 import rdflib
 from waitress import wasyncore
 
-from conftest import FIXTURES, PROJECT
+from support import FIXTURES, PROJECT
 from migkg.core.queries import QueryCatalog
 from migkg.serve.app import MAX_BODY, Site, make_app
 from migkg.serve.engine import QueryEngine

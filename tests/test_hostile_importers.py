@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from support import FIXTURES, run_cli
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, kg_with, run_cli
-from servers import Listener
+from support import ROOT, kg_with, run_cli
+from support.servers import Listener
 from migkg.core.atomic import signals_held, staged_dir
 from migkg.core.errors import OutboundRequestRefused, QueryError, UpdateRefused
 from migkg.core.limits import LimitExceeded

@@ -7,7 +7,7 @@ import re
 
 import migkg.core.ids
 
-from conftest import ROOT
+from support import ROOT
 
 # An f-string or concatenation that starts from the instance namespace, in code outside ids.py.
 _BUILT = re.compile(r'f"\{ID_NS\}|ID_NS \+ |f"https://w3id\.org/migkg/id/')

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from support import FIXTURES, ROOT, run_cli
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 TABLES = sorted((REFERENCE / "untc" / "treaties").glob("*.csv"))

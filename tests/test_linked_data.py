@@ -14,8 +14,8 @@ from migkg.remote.crosscheck import run_crosscheck
 from migkg.core.limits import LimitExceeded
 from migkg.remote.links import find_links, write_links
 
-from conftest import FIXTURES, PROJECT, kg_with, run_cli
-from servers import misbehaving_server, oxigraph_server
+from support import FIXTURES, PROJECT, kg_with, run_cli
+from support.servers import misbehaving_server, oxigraph_server
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 

@@ -9,7 +9,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from migkg.steps.owl import check_consistency, java_available, load_world
 from migkg.core.project import ONTOLOGY_NS
 
-from conftest import PROJECT
+from support import PROJECT
 
 ONTOLOGY_IRI = rdflib.URIRef("https://w3id.org/migkg/ontology")
 

@@ -6,7 +6,7 @@ import pytest
 
 from migkg.core.queries import QueryCatalog
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 CHECKS = QueryCatalog(PROJECT).checks()
 

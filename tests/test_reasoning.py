@@ -12,7 +12,7 @@ from migkg.core.queries import QueryCatalog
 from migkg.steps.reason import Inconsistent, reason, sparql_members
 from migkg.core.store import KnowledgeGraph
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 pytestmark = pytest.mark.slow  # real processes, servers or browsers; left out of `make test-fast`
 

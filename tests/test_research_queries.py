@@ -15,7 +15,7 @@ from migkg.steps.derive import derive
 from migkg.core.queries import QueryCatalog
 from migkg.core.results import Table, to_csv
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 CATALOG = QueryCatalog(PROJECT)
 CASES = sorted(p for p in (FIXTURES / "cq").glob("*/*") if p.parent.name != "world")

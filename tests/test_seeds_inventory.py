@@ -17,7 +17,7 @@ from migkg.steps.derive import derive
 from migkg.core.project import ID_NS, PREFIXES
 from migkg.core.queries import QueryCatalog
 
-from conftest import PROJECT
+from support import PROJECT
 
 SEEDS = PROJECT.graph_dir / "SEEDS.md"
 PAPERS = {"seed-000": ID_NS + "source/seed-000", "seed-003": ID_NS + "source/seed-003"}

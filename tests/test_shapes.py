@@ -9,7 +9,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 from migkg.core.project import ONTOLOGY_NS
 from migkg.steps.validate import shacl_violations
 
-from conftest import FIXTURES, PROJECT, kg_with
+from support import FIXTURES, PROJECT, kg_with
 
 SHAPE_CASES = sorted((FIXTURES / "shapes").glob("*.ttl"))
 

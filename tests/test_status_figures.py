@@ -6,7 +6,7 @@ from migkg.steps.derive import derive
 from migkg.core.queries import QueryCatalog
 from migkg.outputs.coverage import status_figures_table
 
-from conftest import FIXTURES, PROJECT, ROOT, kg_with, run_cli
+from support import FIXTURES, PROJECT, ROOT, kg_with, run_cli
 
 
 def test_figure_is_compared_as_of_its_own_date():

@@ -4,7 +4,6 @@ test-artifacts/ for a person to look at."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from migkg.core.store import KnowledgeGraph
 from migkg.outputs.pages import write_pages as write_networks
 from migkg.workspace import Workspace
 
-from conftest import FIXTURES, PROJECT, ROOT, kg_with
+from support import FIXTURES, PROJECT, ROOT, kg_with
+from support.browser import CHROMIUM, launch
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)"),
@@ -52,17 +51,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+        b = launch(p, "--no-first-run")
         yield b
         b.close()
 

@@ -20,7 +20,7 @@ from migkg.core import vocabgen
 from migkg.core.project import ID_NS, ONTOLOGY_NS, PREFIXES
 from migkg.core.vocab import ACTION_KIND, ARRANGEMENT_STATUS, MIGKG, SCHEMES
 
-from conftest import ROOT
+from support import ROOT
 
 ONTOLOGY = ROOT / "ontology" / "migkg.ttl"
 VOCABULARIES = ROOT / "ontology" / "vocabularies.ttl"

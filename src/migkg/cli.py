@@ -8,6 +8,7 @@ and exit code.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Optional
@@ -216,11 +217,18 @@ TimeoutOpt = Annotated[float, typer.Option("--timeout", help="Seconds to wait fo
 WIKIDATA = "https://query.wikidata.org/sparql"
 
 
+@contextmanager
 def _client(ws: Workspace, endpoint: str, offline: bool, cache: Optional[Path], timeout: float):
+    """A client for the endpoint; what it did (cache hits, retries) is shown however the command ends."""
     from .remote.client import ClientConfig, SparqlClient
 
     cache_dir = cache or ws.project.root / ".cache" / "wikidata"
-    return SparqlClient(ClientConfig(endpoint=endpoint, offline=offline, timeout=timeout, cache_dir=cache_dir))
+    client = SparqlClient(ClientConfig(endpoint=endpoint, offline=offline, timeout=timeout, cache_dir=cache_dir))
+    try:
+        yield client
+    finally:
+        for line in client.log:
+            note(line)
 
 
 @crosscheck_app.command("wikidata")
@@ -236,13 +244,8 @@ def crosscheck_wikidata(
     from .remote.crosscheck import run_crosscheck
 
     ws = _ws(ctx)
-    client = _client(ws, endpoint, offline, cache, timeout)
-    try:
-        with err.status(f"asking {endpoint}"):
-            written = run_crosscheck(ws.loaded, ws.project, client, out_dir, date.today())
-    finally:
-        for line in client.log:
-            note(line)
+    with _client(ws, endpoint, offline, cache, timeout) as client, err.status(f"asking {endpoint}"):
+        written = run_crosscheck(ws.loaded, ws.project, client, out_dir, date.today())
     listing(written)
 
 
@@ -261,14 +264,10 @@ def link(
     from .remote.links import find_links, write_links
 
     ws = _ws(ctx)
-    client = _client(ws, endpoint, offline, cache, timeout)
-    try:
+    target = out_file or ws.project.graph_dir / "wikidata-links.ttl"
+    with _client(ws, endpoint, offline, cache, timeout) as client:
         result = find_links(ws.loaded, ws.project, client)
-        target = out_file or ws.project.graph_dir / "wikidata-links.ttl"
         write_links(result, endpoint, target, date.today())
-    finally:
-        for line in client.log:
-            note(line)
     for iri, items in result.ambiguous.items():
         say(f"ambiguous: {iri}: {', '.join(items)} (not linked)")
     for iri in result.unmatched:
