@@ -16,6 +16,7 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
+from ..core import ids
 from ..core.errors import QueryError
 from ..core.project import ID_NS, PREFIXES
 from ..core.queries import NamedQuery
@@ -129,11 +130,11 @@ def sparql(site: Site, environ) -> Answer:
 
 
 def describe(site: Site, path: str, accept: str) -> Answer:
-    iri = ID_NS + path.removeprefix("/id/")  # checked as an IRI just below, before any use
     try:
-        node = ox.NamedNode(iri)
+        node = ids.path(path.removeprefix("/id/"))  # the request's path, checked as an IRI
     except ValueError:
         return _text(404, "not an IRI of this dataset")
+    iri = node.value
     triples = sorted(
         {ox.Triple(q.subject, q.predicate, q.object) for q in site.store.quads_for_pattern(node, None, None)}, key=str
     )
