@@ -52,7 +52,8 @@ class NameIndex:
         self.names.setdefault(key, actor)
         self.display.setdefault(key, re.sub(r"\s*\*+$", "", name.strip()))
 
-    def resolve(self, name: str) -> Actor | None:
+    def actor(self, name: str) -> Actor | None:
+        """The state or organisation a UNTC participant name stands for (None if unknown)."""
         return self.names.get(normalise(name))
 
     def suggest(self, name: str, n: int = 3) -> list[str]:

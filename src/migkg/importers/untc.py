@@ -146,7 +146,7 @@ def read_table(
             problems.append(Problem(path, line, f"duplicate row for {shown(name)} (the first is on line {seen[name]})"))
             continue
         seen[name] = line
-        actor = names.resolve(name)
+        actor = names.actor(name)
         if actor is None:
             hint = names.suggest(name)
             also = f" (closest known names: {', '.join(hint)})" if hint else ""
@@ -201,7 +201,7 @@ def attach_declarations(table: TableImport, path: Path, names: NameIndex, proble
     for a in table.actions:
         by_actor.setdefault(a.actor_path, []).append(a)
     for line, name, text in read_declarations(path):
-        actor = names.resolve(name)
+        actor = names.actor(name)
         if actor is None:
             hint = names.suggest(name)
             also = f" (closest known names: {', '.join(hint)})" if hint else ""
