@@ -127,7 +127,7 @@ def test_queries_lists_names_titles_and_params():
     assert r.returncode == 0, r.stderr
     for name in ("participation", "parties-as-of", "forum-members", "arrangements", "transfers"):
         assert name in r.stdout
-    assert "instrument (mtdsg" in r.stdout
+    assert "instrument (treaty" in r.stdout
 
 
 def test_validate_clean_project():

@@ -51,6 +51,7 @@ def test_rule_quiet_on_project_graph(check, project_kg):
         ("action-before-adoption", {"action", "coarse"}),
         ("consent-before-signature", {"rat", "rat2"}),
         ("double-consent", {"acc", "acc3"}),
+        ("instrument-key", {"un-treaty", "ilo-key", "coe-key", "au-key"}),
     ],
 )
 def test_date_checks_fire_at_the_coarser_precision(rule, nodes):

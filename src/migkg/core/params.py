@@ -26,9 +26,18 @@ def _iso3_code(v: str) -> str:
     return code
 
 
-def _mtdsg_code(v: str) -> str:
-    if not re.fullmatch(r"[IVXL]+-[0-9]+(-[a-z])?", v.strip()):
-        raise ValueError("expected an MTDSG number such as V-2 or XVIII-12-b")
+# A treaty's key in its depositary's numbering (migkg:instrumentKey): MTDSG, ILO, Council of
+# Europe, or the project's key for an African Union treaty. The same forms the shapes accept.
+_TREATY_KEY = re.compile(r"[IVXL]+-[0-9]+(-[a-z])?|[CP][0-9]{3}|C?ETS-[0-9]{3}|[A-Z]+-[0-9]{4}")
+
+
+def _treaty_key(v: str) -> str:
+    """
+    >>> _treaty_key(" C097 "), _treaty_key("XVIII-12-b"), _treaty_key("CETS-197")
+    ('C097', 'XVIII-12-b', 'CETS-197')
+    """
+    if not _TREATY_KEY.fullmatch(v.strip()):
+        raise ValueError("expected a treaty key such as V-2 (MTDSG), C097 (ILO), CETS-197 (Council of Europe) or OAU-1969")
     return v.strip()
 
 
@@ -64,9 +73,9 @@ PARAM_TYPES = {
     "integer": _integer,
     "iri": _iri,
     "iso3": lambda v: ox.Literal(_iso3_code(v)),
-    "mtdsg": lambda v: ox.Literal(_mtdsg_code(v)),
+    "treaty": lambda v: ox.Literal(_treaty_key(v)),
     "state": lambda v: ids.state(_iso3_code(v)),
-    "instrument": lambda v: ids.instrument(_mtdsg_code(v)),
+    "instrument": lambda v: ids.instrument(_treaty_key(v)),
     "forum": _slug("forum"),
     "region": _slug("forum-region"),
     "arrangement": _slug("arrangement"),
