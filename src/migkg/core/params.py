@@ -57,6 +57,12 @@ def _date(v: str) -> ox.Term:
     return ox.Literal(v.strip(), datatype=ox.NamedNode(XSD + "date"))
 
 
+def _m49(v: str) -> ox.Term:
+    if not re.fullmatch(r"[0-9]{1,3}", v.strip()):
+        raise ValueError("expected a UN M49 area code such as 002 (Africa) or 142 (Asia)")
+    return ids.m49(v.strip())
+
+
 def _integer(v: str) -> ox.Term:
     return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD + "integer"))
 
@@ -76,6 +82,7 @@ PARAM_TYPES = {
     "treaty": lambda v: ox.Literal(_treaty_key(v)),
     "state": lambda v: ids.state(_iso3_code(v)),
     "instrument": lambda v: ids.instrument(_treaty_key(v)),
+    "m49": _m49,
     "forum": _slug("forum"),
     "region": _slug("forum-region"),
     "arrangement": _slug("arrangement"),
