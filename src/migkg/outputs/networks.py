@@ -94,7 +94,7 @@ class NetworkBuilder:
                 label_zh=r["treaty_zh"],
                 group="treaty",
                 region="",
-                facts=[["MTDSG number", r["mtdsg"]]],
+                facts=[["treaty key (depositary numbering)", r["mtdsg"]]],
                 links=[],
             )
             end = r["until"] if r["kind"] in self.consent_kinds else ""
