@@ -218,7 +218,7 @@ class ACTION_KIND(DefinedNamespace):
     _fail = True
     _NS = Namespace("https://w3id.org/migkg/id/action-kind/")
 
-    # Concepts: 8
+    # Concepts: 9 (1 of them in _extras, below)
     acceptance: URIRef  # acceptance
     accession: URIRef  # accession
     approval: URIRef  # approval
@@ -227,6 +227,11 @@ class ACTION_KIND(DefinedNamespace):
     ratification: URIRef  # ratification
     signature: URIRef  # signature
     succession: URIRef  # succession
+
+    # Names that are not Python attribute names, read as NS["name"]
+    _extras = [
+        "ratification-or-accession",  # ratification or accession (not distinguished)
+    ]
 
 
 class ARRANGEMENT_STATUS(DefinedNamespace):

@@ -30,6 +30,7 @@ KIND_COLOURS = {
     "approval": "#2ca02c",
     "accession": "#ff7f0e",
     "succession": "#9467bd",
+    "ratification-or-accession": "#aec7e8",
     "denunciation": "#d62728",
     "member": "#1f77b4",
     "co-chair": "#9467bd",
