@@ -31,7 +31,9 @@ def test_committed_generated_files_are_up_to_date(tmp_path):
 @needs_reference
 def test_every_table_row_becomes_actions(project_kg):
     """Each signature and consent cell of the reference tables is one action in the graph."""
-    q = "SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/migkg/ontology#TreatyAction> }"
+    # Actions on the UN treaties only: the ILO and regional treaties have graph files of their own.
+    m = "https://w3id.org/migkg/ontology#"
+    q = f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{m}TreatyAction> ; <{m}instrument>/<{m}mtdsgNumber> [] }}"
     in_graph = int(next(iter(project_kg.query(q)))["n"].value)
     cells = sum(1 for t in TABLES for row in list(csv.reader(t.open()))[1:] for cell in row[1:] if cell.strip())
     updates = ROOT / "graph" / "treaty-updates.ttl"
