@@ -62,3 +62,16 @@ def test_a_query_file_is_read_once_per_workspace():
     ws = Workspace(PROJECT)
     assert ws.catalog.get("viz/actors") is ws.catalog.get("viz/actors")
     assert ws.catalog.get("participation") is ws.catalog.find("participation")
+
+
+@pytest.mark.slow
+def test_a_treaty_key_that_names_no_treaty_is_an_error_not_an_empty_answer():
+    ws = Workspace(PROJECT)
+    with pytest.raises(QueryError, match="no treaty with that key") as e:
+        ws.query("participation", {"instrument": "C999"})
+    assert "C097" in e.value.hint and "V-2" in e.value.hint  # the hint lists the keys there are
+    with pytest.raises(QueryError, match="expected a treaty key"):
+        ws.query("participation", {"instrument": "C97"})  # not the ILO's form (C097)
+    # A key of the ILO's numbering works like an MTDSG number.
+    rows = ws.query("participation", {"instrument": "C189"}).table().rows
+    assert rows and {r[1] for r in rows} == {"C189"}

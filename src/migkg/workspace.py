@@ -20,7 +20,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from .core.errors import MigkgError
+from .core.errors import MigkgError, QueryError
 from .core.execution import Bounds, stream_rows
 from .core.params import parse_assignments
 from .core.project import Project, find_project
@@ -37,6 +37,9 @@ from .steps.derive import derive
 from .steps.validate import Violation, validate
 
 Step = Callable[[str], None]
+_TREATY_KEYS = "SELECT ?key WHERE { ?t <https://w3id.org/migkg/ontology#instrumentKey> ?key }"
+_TREATY_BY_KEY = "ASK { ?t <https://w3id.org/migkg/ontology#instrumentKey> ?x }"
+_TREATY_BY_IRI = "ASK { ?x <https://w3id.org/migkg/ontology#instrumentKey> ?k }"
 
 
 @dataclass
@@ -183,6 +186,23 @@ class Workspace:
 
     # --- asking questions ----------------------------------------------------
 
+    def treaty_keys(self) -> list[str]:
+        return sorted(r["key"].value for r in self.graph.query(_TREATY_KEYS))
+
+    def _check_treaties_exist(self, q: NamedQuery, bindings: dict) -> None:
+        """A well-formed treaty key that names no treaty would give an empty answer; say so instead."""
+        for p in q.params:
+            if p.type not in ("treaty", "instrument") or p.name not in bindings:
+                continue
+            term = bindings[p.name]
+            known = self.graph.query(_TREATY_BY_KEY if p.type == "treaty" else _TREATY_BY_IRI, {"x": term})
+            if not known:
+                shown = term.value.rsplit("/", 1)[-1]
+                raise QueryError(
+                    f"--param {p.name}={shown}: no treaty with that key in the graph",
+                    hint=f"the keys are: {', '.join(self.treaty_keys())}",
+                )
+
     def query(
         self,
         name_or_file: str,
@@ -208,6 +228,7 @@ class Workspace:
         bindings = q.bind(values)
         check_query(q.text, allow_service)
         kg = self.graph
+        self._check_treaties_exist(q, bindings)
         note = self.currency_note if q.currency == "treaty-status" else None
         columns, rows = stream_rows(lambda: kg.query(q.text, bindings, allow_outbound=allow_service), bounds)
         return Answer(q, columns, rows, note)
