@@ -174,6 +174,29 @@ def import_untc_cmd(
     listing(write_untc(project, tables, countries or default_countries_csv(project), out_dir))
 
 
+@import_app.command("migration")
+def import_migration_cmd(
+    ctx: typer.Context,
+    workbook: Annotated[
+        Optional[Path],
+        typer.Argument(
+            help="UN DESA's International Migrant Stock 2020 workbook (by destination). "
+            "Default: ../shared/reference/migration/undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
+        ),
+    ] = None,
+    out_file: Annotated[
+        Optional[Path], typer.Option("--out", help="The graph file to write. Default: graph/migration/stock-2020.ttl")
+    ] = None,
+) -> None:
+    """Migrant stock per state and M49 area, 1990-2020, as RDF Data Cube observations (UN DESA)."""
+    from .importers.run import default_migration_workbook, write_migration
+
+    project = _ws(ctx).project
+    with err.status("reading the workbook"):
+        path, n, unmapped = write_migration(project, workbook or default_migration_workbook(project), out_file)
+    say(f"wrote {n} observations to {path}; {len(unmapped)} rows without an area in the graph (see COVERAGE.md)")
+
+
 @app.command()
 def viz(
     ctx: typer.Context,

@@ -132,3 +132,40 @@ def write_untc(project: Project, paths: list[Path], countries_csv: Path, out_dir
     # One commit for every table and the notes: a failure part-way leaves the old set whole.
     commit_outputs(files, [*paths, countries_csv])
     return list(files)
+
+
+def default_migration_workbook(project: Project) -> Path:
+    return project.root.parent / "shared" / "reference" / "migration" / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
+
+
+def write_migration(project: Project, workbook: Path, out: Path | None = None) -> tuple[Path, int, list]:
+    """graph/migration/stock-2020.ttl from the UN DESA workbook; (path, observations, unmapped rows)."""
+    from . import migration
+
+    problems: list[Problem] = []
+    rows = migration.read_stock_2020(workbook, problems)
+    if problems:
+        raise ImportFailed(problems, hint="give the official International Migrant Stock 2020 workbook (by destination)")
+    kg = KnowledgeGraph.from_project(project)
+    areas = {r["code"].value: r["area"] for r in kg.query(QueryCatalog(project).get("lookup/m49-areas").text)}
+    source = ox.NamedNode("https://w3id.org/migkg/id/source/undesa-ims-2020")
+    obs, unmapped = migration.stock_triples(rows, areas, source)
+    triples = migration.source_triples(source, workbook) + migration.dataset_triples(source) + obs
+    out = out or project.graph_dir / "migration" / "stock-2020.ttl"
+    count = sum(1 for t in obs if t.predicate.value.endswith("#dataSet"))
+    header = [
+        GENERATED.format(cmd="migration"),
+        f"Input: {workbook.name} (UN DESA, International Migrant Stock 2020, Table 1). {count} observations:",
+        "migrant stock at mid-year, both sexes and female, per state or UN M49 area and year.",
+        f"{len(unmapped)} rows of the table have no resource in the graph (world, SDG regions, income and",
+        "development groups, areas ISO lists under no code of ours); see graph/migration/COVERAGE.md.",
+    ]
+    notes = ["# UN DESA migrant stock: coverage notes", "", GENERATED.format(cmd="migration"), "",
+             f"{count} observations from {len(rows)} rows; the rows below have no state or M49 area in the graph",
+             "with the same code, so they are not observations of it (their figures stay in the workbook).", "",
+             "| M49 / UN DESA code | name |", "|---|---|"]
+    notes += [f"| {r.m49} | {r.name} |" for r in unmapped]
+    files = {out: turtle_text(triples, header), out.parent / "COVERAGE.md": "\n".join(notes) + "\n"}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    commit_outputs(files, [workbook])
+    return out, count, unmapped
