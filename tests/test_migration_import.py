@@ -67,7 +67,8 @@ def test_rows_become_observations_of_the_graphs_own_areas(tmp_path):
     assert [(r.m49, r.name) for r in rows] == [("900", "WORLD"), ("156", "China"), ("002", "Africa")]
     assert 2005 not in rows[1].total and rows[1].total[2020] == 1039675  # '..' is no data, not zero
     areas = {"156": ox.NamedNode("https://w3id.org/migkg/id/state/CHN"), "002": ox.NamedNode("https://w3id.org/migkg/id/m49/002")}
-    triples, unmapped = stock_triples(rows, areas, ox.NamedNode("https://example.org/src"))
+    triples, count, unmapped = stock_triples(rows, areas)
+    assert count == 7 + 7  # China 2005 has no total (..) but a female figure: an observation without the total
     assert [r.name for r in unmapped] == ["WORLD"]  # no resource for the world: listed, not invented
     kg = KnowledgeGraph()
     kg.store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)

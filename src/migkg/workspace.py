@@ -172,8 +172,11 @@ class Workspace:
 
     def report_inputs(self, triples: int, today: str | None = None) -> ReportInputs:
         today = today or date.today().isoformat()
-        tables = {name: coverage.report_table(self.graph, self.catalog, name) for name in REPORT_TABLES}
-        tables["instrument-currency"] = self.currency
+        # The currency table is the one the pages and the CLI note already read: not run again.
+        tables = {
+            name: self.currency if name == "instrument-currency" else coverage.report_table(self.graph, self.catalog, name)
+            for name in REPORT_TABLES
+        }
         return ReportInputs(
             tables=tables,
             status_figures=coverage.status_figures_table(self.graph, self.catalog),

@@ -113,12 +113,13 @@ def observation(key: str, m49: str, year: int) -> ox.NamedNode:
     return ids.of("observation", f"{key}/{m49}/{year}")
 
 
-def stock_triples(rows: list[StockRow], areas: dict[str, ox.NamedNode], source: ox.NamedNode) -> tuple[list[ox.Triple], list[StockRow]]:
-    """Observations for the rows whose area the graph knows; the rows it does not, apart."""
+def stock_triples(rows: list[StockRow], areas: dict[str, ox.NamedNode]) -> tuple[list[ox.Triple], int, list[StockRow]]:
+    """Observations for the rows whose area the graph knows: (triples, observation count, rows it does not know)."""
     n = ox.NamedNode
     dataset = ids.of("dataset", DATASET_KEY)
     t: list[ox.Triple] = []
     unmapped = []
+    count = 0
     for row in rows:
         area = areas.get(row.m49)
         if area is None:
@@ -128,6 +129,7 @@ def stock_triples(rows: list[StockRow], areas: dict[str, ox.NamedNode], source: 
             if year not in row.total and year not in row.female:
                 continue
             obs = observation(DATASET_KEY, row.m49, year)
+            count += 1
             t += [
                 ox.Triple(obs, RDF_TYPE, n(QB + "Observation")),
                 ox.Triple(obs, n(QB + "dataSet"), dataset),
@@ -138,7 +140,7 @@ def stock_triples(rows: list[StockRow], areas: dict[str, ox.NamedNode], source: 
                 t.append(ox.Triple(obs, ids.term("migrantStock"), lit(str(row.total[year]), "integer")))
             if year in row.female:
                 t.append(ox.Triple(obs, ids.term("femaleMigrantStock"), lit(str(row.female[year]), "integer")))
-    return t, unmapped
+    return t, count, unmapped
 
 
 def source_triples(source: ox.NamedNode, workbook: Path) -> list[ox.Triple]:
