@@ -52,10 +52,13 @@ def test_rule_quiet_on_project_graph(check, project_kg):
         ("consent-before-signature", {"rat", "rat2"}),
         ("double-consent", {"acc", "acc3"}),
         ("instrument-key", {"un-treaty", "ilo-key", "coe-key", "au-key"}),
+        ("observation", {"no-period", "two-values", "forum-area", "unknown-origin", "date-period", "negative",
+                         "decimal-count", "share-over-100", "unsourced", "no-dataset"}),
     ],
 )
-def test_date_checks_fire_at_the_coarser_precision(rule, nodes):
-    """A month or year date fires only when every possible day is too early (the good examples hold the near misses)."""
+def test_checks_fire_on_exactly_the_bad_nodes(rule, nodes):
+    """Each bad case is caught, and nothing else: a month or year date fires only when every possible day is
+    too early (the good examples hold the near misses); each malformed observation is named once."""
     check = next(c for c in CHECKS if c.name == f"{rule}-violation")
     kg = kg_with(FIXTURES / "qc" / rule / "bad.ttl")
     assert {r["node"].value.rsplit("/", 1)[-1] for r in kg.query(check.text)} == nodes

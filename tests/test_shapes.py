@@ -46,3 +46,19 @@ def test_shape_case(case):
     else:
         assert found, f"{case.name}: no SHACL violation"
         assert f"shacl {expected}" in {v.rule for v in found}, found
+
+
+def test_no_shape_reaches_a_statistical_observation(project_kg):
+    """pySHACL is given the graph without its observations (steps/validate.py); that is only sound
+    while no shape targets them, by class or by a property they use."""
+    shapes = rdflib.Graph().parse(PROJECT.shapes_file)
+    qb = "http://purl.org/linked-data/cube#"
+    observation_props = {
+        r["p"].value
+        for r in project_kg.query(f"SELECT DISTINCT ?p WHERE {{ ?o a <{qb}Observation> ; ?p ?v }}")
+    }
+    assert observation_props  # the graph has observations, so the test means something
+    assert rdflib.URIRef(qb + "Observation") not in set(shapes.objects(None, SH.targetClass))
+    for target in (SH.targetSubjectsOf, SH.targetObjectsOf):
+        assert not {str(p) for p in shapes.objects(None, target)} & observation_props
+    assert not [n for n in shapes.objects(None, SH.targetNode) if str(n).startswith("https://w3id.org/migkg/id/observation/")]

@@ -177,24 +177,42 @@ def import_untc_cmd(
 @import_app.command("migration")
 def import_migration_cmd(
     ctx: typer.Context,
-    workbook: Annotated[
+    stock: Annotated[
         Optional[Path],
-        typer.Argument(
-            help="UN DESA's International Migrant Stock 2020 workbook (by destination). "
-            "Default: ../shared/reference/migration/undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
-        ),
+        typer.Option("--stock", help="UN DESA's International Migrant Stock 2020 workbook (by destination). "
+                     "Default: ../shared/reference/migration/undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"),
     ] = None,
-    out_file: Annotated[
-        Optional[Path], typer.Option("--out", help="The graph file to write. Default: graph/migration/stock-2020.ttl")
+    origins: Annotated[
+        Optional[Path],
+        typer.Option("--origins", help="UN DESA's 2019 table by origin and destination (CSV, one column per origin). "
+                     "Default: ../shared/reference/migration/un_migrant_stock_by_origin_and_destination_2019.csv"),
+    ] = None,
+    refugees: Annotated[
+        Optional[Path],
+        typer.Option("--refugees", help="UNHCR refugees and asylum-seekers by origin and country of asylum (CSV). "
+                     "Default: ../shared/reference/migration/unhcr_refugees_asylum_seekers_by_origin_destination_1995-2020.csv"),
+    ] = None,
+    min_corridor: Annotated[
+        int, typer.Option("--min-corridor", help="Keep the UN DESA corridors (destination, origin, year) of at least this many persons.")
+    ] = 50_000,
+    min_refugee_corridor: Annotated[
+        int, typer.Option("--min-refugee-corridor", help="Keep the UNHCR corridors of at least this many refugees.")
+    ] = 10_000,
+    out_dir: Annotated[
+        Optional[Path], typer.Option("--out-dir", help="The folder to write the graph files to. Default: graph/migration")
     ] = None,
 ) -> None:
-    """Migrant stock per state and M49 area, 1990-2020, as RDF Data Cube observations (UN DESA)."""
-    from .importers.run import default_migration_workbook, write_migration
+    """Migrant stock, population, emigrants and refugees per state and M49 area as RDF Data Cube observations (UN DESA, UNHCR)."""
+    from .importers.run import MigrationInputs, write_migration
 
     project = _ws(ctx).project
-    with err.status("reading the workbook"):
-        path, n, unmapped = write_migration(project, workbook or default_migration_workbook(project), out_file)
-    say(f"wrote {n} observations to {path}; {len(unmapped)} rows without an area in the graph (see COVERAGE.md)")
+    inputs = MigrationInputs.default(project, stock=stock, origins=origins, refugees=refugees,
+                                     min_corridor=min_corridor, min_refugee_corridor=min_refugee_corridor)
+    with err.status("reading the UN DESA and UNHCR files"):
+        done = write_migration(project, inputs, out_dir)
+    for path, n in done.files.items():
+        say(f"wrote {n:,} observations to {path}")
+    say(f"{len(done.unmapped)} workbook rows have no area in the graph; see COVERAGE.md")
 
 
 @app.command()

@@ -109,14 +109,17 @@ class KnowledgeGraph:
     def __len__(self) -> int:
         return self.ntriples().count(b"\n")
 
-    def to_rdflib(self, graphs: Iterable[Path] | None = None) -> rdflib.Graph:
-        """An rdflib copy, for the tools built on rdflib (pySHACL, serialisers)."""
+    def to_rdflib(self, graphs: Iterable[Path] | None = None, skip_prefix: str | None = None) -> rdflib.Graph:
+        """An rdflib copy, for the tools built on rdflib (pySHACL, serialisers); without the triples
+        whose subject's IRI starts with `skip_prefix`, if given."""
         g = rdflib.Graph()
         # rdflib logs a traceback for each ill-typed literal; those are reported once, with
         # file and line, by rdfio.ill_typed_literals, so its own warning is silenced here.
         logging.getLogger("rdflib.term").setLevel(logging.ERROR)
         wanted = None if graphs is None else {file_graph_iri(p) for p in graphs}
         for q in self.store:
+            if skip_prefix and isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(skip_prefix):
+                continue
             if wanted is None or q.graph_name in wanted:
                 g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return g

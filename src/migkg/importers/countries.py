@@ -65,6 +65,7 @@ CODE_COLUMNS = [
     ("ISO3166-1-Alpha-2", re.compile(r"[A-Z]{2}"), "two capital letters, e.g. AF"),
     ("ISO3166-1-numeric", re.compile(r"[0-9]{1,3}"), "a number of up to three digits, e.g. 4"),
     ("M49", re.compile(r"[0-9]{1,3}"), "a number of up to three digits, e.g. 4"),
+    ("Global Code", re.compile(r"[0-9]{1,3}"), "the M49 code of the world, 1"),
     ("Region Code", re.compile(r"[0-9]{1,3}"), "an M49 code of up to three digits, e.g. 142"),
     ("Sub-region Code", re.compile(r"[0-9]{1,3}"), "an M49 code of up to three digits, e.g. 34"),
     ("Intermediate Region Code", re.compile(r"[0-9]{1,3}"), "an M49 code of up to three digits, e.g. 14"),
@@ -72,6 +73,7 @@ CODE_COLUMNS = [
     ("wikidata_id", _WIKIDATA, "a Wikidata item, e.g. https://www.wikidata.org/wiki/Q889"),
 ]
 AREA_COLUMNS = [
+    ("Global Code", "Global Name"),  # the world (001), which UN DESA's statistics report on
     ("Region Code", "Region Name"),
     ("Sub-region Code", "Sub-region Name"),
     ("Intermediate Region Code", "Intermediate Region Name"),

@@ -179,10 +179,10 @@ def lit(value: str, datatype: str | None = None, lang: str | None = None) -> ox.
     return ox.Literal(value)
 
 
-def turtle_text(triples: list[ox.Triple], header: list[str]) -> str:
+def turtle_text(triples: list[ox.Triple], header: list[str], extra_prefixes: dict[str, str] | None = None) -> str:
     """Turtle with a '# GENERATED' header; triples sorted so a re-run gives identical bytes."""
     ordered = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    used = {p: ns for p, ns in PREFIXES.items()}
+    used = {**PREFIXES, **(extra_prefixes or {})}
     body = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
     lines = [f"# {h}" if h else "#" for h in header]
     return "\n".join(lines) + "\n\n" + body

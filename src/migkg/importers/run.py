@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -139,37 +140,118 @@ def write_untc(project: Project, paths: list[Path], countries_csv: Path, out_dir
     return list(files)
 
 
-def default_migration_workbook(project: Project) -> Path:
-    return reference_dir(project) / "migration" / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx"
+@dataclass(frozen=True)
+class MigrationInputs:
+    """The three statistics files; each defaults to its copy in the reference folder."""
+
+    stock: Path
+    origins: Path
+    refugees: Path
+    min_corridor: int = 50_000
+    min_refugee_corridor: int = 10_000
+
+    @classmethod
+    def default(cls, project: Project, **given) -> "MigrationInputs":
+        folder = reference_dir(project) / "migration"
+        files = {
+            "stock": folder / "undesa_pd_2020_ims_stock_by_sex_and_destination.xlsx",
+            "origins": folder / "un_migrant_stock_by_origin_and_destination_2019.csv",
+            "refugees": folder / "unhcr_refugees_asylum_seekers_by_origin_destination_1995-2020.csv",
+        }
+        return cls(**{**files, **{k: v for k, v in given.items() if v is not None}})
 
 
-def write_migration(project: Project, workbook: Path, out: Path | None = None) -> tuple[Path, int, list]:
-    """graph/migration/stock-2020.ttl from the UN DESA workbook; (path, observations, unmapped rows)."""
-    from . import migration
+@dataclass
+class MigrationImport:
+    files: dict[str, int]  # graph file -> observations
+    unmapped: list  # workbook rows with no area in the graph
+
+
+def write_migration(project: Project, inputs: MigrationInputs, out_dir: Path | None = None) -> MigrationImport:
+    """graph/migration/*.ttl and COVERAGE.md from the three files; all of them, or nothing."""
+    from . import cube, undesa_origins, undesa_stock, unhcr
 
     problems: list[Problem] = []
-    rows = migration.read_stock_2020(workbook, problems)
-    if problems:
-        raise ImportFailed(problems, hint="give the official International Migrant Stock 2020 workbook (by destination)")
+    if inputs.min_corridor < 1 or inputs.min_refugee_corridor < 1:
+        raise ImportFailed([Problem(inputs.origins, None, "a corridor threshold must be at least 1 person")],
+                           hint="give --min-corridor and --min-refugee-corridor as whole numbers of at least 1")
+    rows = undesa_stock.read_stock_2020(inputs.stock, problems)
+    regions = undesa_stock.read_regions(problems)
+    codes = undesa_stock.name_codes(rows)
     kg = KnowledgeGraph.from_project(project)
-    areas = {r["code"].value: r["area"] for r in kg.query(QueryCatalog(project).get("lookup/m49-areas").text)}
-    source = ox.NamedNode("https://w3id.org/migkg/id/source/undesa-ims-2020")
-    obs, count, unmapped = migration.stock_triples(rows, areas)
-    triples = migration.source_triples(source, workbook) + migration.dataset_triples(source) + obs
-    out = out or project.graph_dir / "migration" / "stock-2020.ttl"
-    header = [
-        GENERATED.format(cmd="migration"),
-        f"Input: {workbook.name} (UN DESA, International Migrant Stock 2020, Table 1). {count} observations:",
-        "migrant stock at mid-year, both sexes and female, per state or UN M49 area and year.",
-        f"{len(unmapped)} rows of the table have no resource in the graph (world, SDG regions, income and",
-        "development groups, areas ISO lists under no code of ours); see graph/migration/COVERAGE.md.",
+    catalog = QueryCatalog(project)
+    areas = {r["code"].value: r["area"] for r in kg.query(catalog.get("lookup/m49-areas").text)}
+    actors = {r["code"].value: r["actor"] for r in kg.query(catalog.get("lookup/iso3-actors").text)}
+    for code, m49 in regions.items():
+        if m49 not in areas:
+            problems.append(Problem(undesa_stock.REGIONS, None, f"UN DESA region {code} maps to M49 {m49}, which the graph does not hold"))
+    origins = undesa_origins.read_origins_2019(inputs.origins, set(codes), problems) if rows else None
+    flows = unhcr.read_unhcr(inputs.refugees, set(actors), problems)
+    if problems:
+        raise ImportFailed(problems, hint="give the official UN DESA and UNHCR files (see ../shared/reference/README.md), "
+                           "or add the missing code to the kept table the message names")
+    stock, n_stock, unmapped = undesa_stock.stock_triples(rows, areas, regions)
+    m49 = {name: regions.get(code, code) for name, code in codes.items()}
+    od, od_left = undesa_origins.origin_triples(origins, m49, areas, inputs.min_corridor)
+    ref, ref_left = unhcr.unhcr_triples(flows, actors, inputs.min_refugee_corridor)
+    out_dir = out_dir or project.graph_dir / "migration"
+    parts = {
+        "stock-2020.ttl": (undesa_stock.DATASET.triples() + stock, n_stock,
+                           f"{inputs.stock.name} (UN DESA, International Migrant Stock 2020, Tables 1, 2, 3 and 6)"),
+        "origins-2019.ttl": (undesa_origins.EMIGRANTS.triples() + undesa_origins.CORRIDORS.triples() + od, sum(od_left["counts"]),
+                             f"{inputs.origins.name} (UN DESA, International Migrant Stock 2019, by origin and destination; "
+                             f"corridors of at least {inputs.min_corridor:,} persons)"),
+        "unhcr-refugees.ttl": (unhcr.BY_STATE.triples() + unhcr.CORRIDORS.triples() + ref, sum(ref_left["counts"]),
+                               f"{inputs.refugees.name} (UNHCR Refugee Data Finder; corridors of at least "
+                               f"{inputs.min_refugee_corridor:,} refugees)"),
+    }
+    files = {}
+    for name, (triples, n, what) in parts.items():
+        header = [GENERATED.format(cmd="migration"), f"Input: {what}.", f"{n} observations; see graph/migration/COVERAGE.md."]
+        files[out_dir / name] = turtle_text(triples, header, extra_prefixes=cube.PREFIXES)
+    files[out_dir / "COVERAGE.md"] = migration_coverage(inputs, n_stock, rows, unmapped, od_left, ref_left)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    commit_outputs(files, [inputs.stock, inputs.origins, inputs.refugees])
+    return MigrationImport({p: parts[p.name][1] for p in files if p.suffix == ".ttl"}, unmapped)
+
+
+def migration_coverage(inputs: MigrationInputs, n_stock: int, rows: list, unmapped: list, od_left: dict, ref_left: dict) -> str:
+    """What the statistics files hold that the graph does not, so nothing is left out silently."""
+    from . import unhcr
+
+    known = unhcr.read_known_codes()
+    n_emigrants, n_corridors = od_left["counts"]
+    n_states, n_ref_corridors = ref_left["counts"]
+    lines = [
+        "# Migration statistics: coverage notes", "", GENERATED.format(cmd="migration"), "",
+        "## UN DESA, International Migrant Stock 2020 (by destination)", "",
+        f"{n_stock} observations from {len(rows)} rows. The rows below have no state or M49 area in the graph (UN DESA's",
+        "regions are joined through src/migkg/importers/undesa_regions.csv), so they are not observations of it;",
+        "their figures stay in the workbook.", "",
+        "| UN DESA code | name |", "|---|---|",
+        *[f"| {r.code} | {r.name} |" for r in unmapped], "",
+        "## UN DESA, International Migrant Stock 2019 (by origin and destination)", "",
+        f"{n_emigrants} emigrant-stock observations (one per origin and year) and {n_corridors} corridor observations",
+        f"(destination, origin, year) of at least {inputs.min_corridor:,} persons (`--min-corridor`). Left out:", "",
+        "| year | corridors under the threshold | their persons | corridors with an end not in the graph | their persons |",
+        "|---|---|---|---|---|",
     ]
-    notes = ["# UN DESA migrant stock: coverage notes", "", GENERATED.format(cmd="migration"), "",
-             f"{count} observations from {len(rows)} rows; the rows below have no state or M49 area in the graph",
-             "with the same code, so they are not observations of it (their figures stay in the workbook).", "",
-             "| M49 / UN DESA code | name |", "|---|---|"]
-    notes += [f"| {r.m49} | {r.name} |" for r in unmapped]
-    files = {out: turtle_text(triples, header), out.parent / "COVERAGE.md": "\n".join(notes) + "\n"}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    commit_outputs(files, [workbook])
-    return out, count, unmapped
+    for year in sorted(set(od_left["corridors"]) | set(od_left["unmapped"])):
+        below, gone = od_left["corridors"][year], od_left["unmapped"][year]
+        lines.append(f"| {year} | {below[0]:,} | {below[1]:,} | {gone[0]:,} | {gone[1]:,} |")
+    lines += ["", "Origins with no state or area in the graph (no emigrant-stock observation): "
+              + ", ".join(sorted(od_left["emigrants"])) + ".", "",
+              "## UNHCR, refugees and asylum-seekers by origin and country of asylum", "",
+              f"{n_states} state-year observations and {n_ref_corridors} corridor observations of at least "
+              f"{inputs.min_refugee_corridor:,} refugees (`--min-refugee-corridor`). The file has no 2019 rows.", "",
+              "| year | corridors under the threshold | their refugees |", "|---|---|---|"]
+    for year in sorted(ref_left["corridors"]):
+        below = ref_left["corridors"][year]
+        lines.append(f"| {year} | {below[0]:,} | {below[1]:,} |")
+    lines += ["", "Codes with no state in the graph (kept in src/migkg/importers/unhcr_codes.csv), and the refugees "
+              "they account for, summed over all years and over their rows as origin and as country of asylum (a row",
+              "that gives neither counts once per side):", "",
+              "| code | refugees | asylum-seekers | note |", "|---|---|---|---|"]
+    for code, (r, a) in sorted(ref_left["unmapped"].items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0])):
+        lines.append(f"| {code or '(none)'} | {r:,} | {a:,} | {known.get(code, '')} |")
+    return "\n".join(lines) + "\n"
