@@ -71,3 +71,44 @@ def test_dataset_description_records_as_of_per_treaty():
     rows = sorted((r["treaty"].value.rsplit("/", 1)[-1], r["n"].value, r["latest"].value) for r in kg.query(q))
     # No untc-V-99 source exists in the fixture, so every action counts as "later"; the newest is 2010-02-02.
     assert rows == [("V-98", "2", "1999-09-09"), ("V-99", "6", "2010-02-02")]
+
+
+def _roles(kg: KnowledgeGraph) -> set[tuple[str, str, str, str]]:
+    q = """PREFIX migkg: <https://w3id.org/migkg/ontology#>
+    SELECT ?actor ?role ?year ?threshold WHERE { ?a a migkg:DerivedRoleAttribution ; migkg:roleOf ?actor ;
+        migkg:migrationRole ?role ; migkg:asOfDate ?year ; migkg:threshold ?threshold }"""
+    return {(r["actor"].value.rsplit("/", 1)[-1], r["role"].value.rsplit("/", 1)[-1], r["year"].value, r["threshold"].value)
+            for r in kg.query(q)}
+
+
+def test_roles_from_statistics_follow_the_thresholds():
+    """Aland 12.5% migrants, emigrants 2%; Borduria 2% and 15%; Carpania 15% and 15% (2015: 9%, no emigrants)."""
+    catalog = QueryCatalog(PROJECT)
+    kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
+    derive(kg, catalog)
+    assert _roles(kg) == {("AAA", "destination", "2010", "10"), ("BBB", "origin", "2010", "10"),
+                          ("CCC", "destination", "2010", "10"), ("CCC", "origin", "2010", "10")}
+    stricter = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
+    derive(stricter, catalog, params={"min_migrant_share": "13", "min_emigrant_share": "8.5"})
+    assert _roles(stricter) == {("BBB", "origin", "2010", "8.5"), ("CCC", "destination", "2010", "13"),
+                                ("CCC", "origin", "2010", "8.5")}
+    assert not [q for q in stricter.store if q.graph_name.value.endswith("/parameters")]  # the values are removed
+
+
+def test_an_unknown_derivation_parameter_is_an_error():
+    import pytest
+
+    from migkg.core.errors import QueryError
+
+    with pytest.raises(QueryError, match="min_share"):
+        derive(kg_with(FIXTURES / "cq" / "world" / "base.ttl"), QueryCatalog(PROJECT), params={"min_share": "5"})
+
+
+def test_derived_roles_conform_to_the_role_shape():
+    """Validation runs before derivation, so the derived attributions are checked here against the shapes."""
+    from migkg.steps.validate import shacl_violations
+
+    kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
+    derive(kg, QueryCatalog(PROJECT))
+    assert _roles(kg)
+    assert [v for v in shacl_violations(kg, PROJECT.shapes_file) if "migration-role-attribution/derived" in v.node] == []

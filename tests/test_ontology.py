@@ -101,3 +101,26 @@ def test_hermit_detects_an_inconsistency(project_kg):
     ]
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         check_consistency(project_kg.triples() + extra)
+
+
+def test_no_axiom_constrains_a_statistical_observation(project_kg):
+    """HermiT is given the graph without its observations (steps/reason.py): sound only while the
+    ontology says nothing about them beyond declarations and annotations. So no ontology triple
+    has a property or class the observations use as its object, and as subject only these."""
+    import rdflib
+
+    allowed = {str(rdflib.RDF.type), str(rdflib.RDFS.label), str(rdflib.RDFS.comment),
+               "http://www.w3.org/2004/02/skos/core#definition",
+               "http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure"}
+    used = {r["p"].value for r in project_kg.query(
+        "SELECT DISTINCT ?p WHERE { ?o a <http://purl.org/linked-data/cube#Observation> ; ?p ?v }")}
+    used |= {r["c"].value for r in project_kg.query(
+        "SELECT DISTINCT ?c WHERE { ?o a <http://purl.org/linked-data/cube#Observation> ; a ?c }")}
+    assert len(used) > 5
+    onto = rdflib.Graph()
+    for f in PROJECT.ontology_files():
+        onto.parse(f)
+    for term in used:
+        ref = rdflib.URIRef(term)
+        assert {str(p) for p, _ in onto.predicate_objects(ref)} <= allowed, term
+        assert not [s for s, p in onto.subject_predicates(ref) if p != rdflib.RDF.type], term

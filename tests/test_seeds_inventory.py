@@ -41,6 +41,7 @@ EXTRA = {
         "classification",
         "migration_role_attribution",
         "status_change",
+        "dataset",
     )
 }
 # As the graph files themselves write them.

@@ -47,9 +47,17 @@ def build(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the built graph and report into.")] = Path(
         "dist"
     ),
+    rules: Annotated[
+        Optional[list[str]],
+        typer.Option("--rule", help="A derivation's parameter, NAME=VALUE (repeatable), e.g. min_migrant_share=15: "
+                     "the thresholds of queries/construct/50-migration-roles-from-statistics.rq."),
+    ] = None,
 ) -> None:
     """Load, validate and derive; write the merged graph (Turtle, N-Triples, JSON-LD) and report.md."""
+    from .core.params import parse_assignments
+
     ws = _ws(ctx)
+    ws.rule_params = parse_assignments(rules or [])
     with progress(ws, "building"):
         result = build_workspace(ws, out_dir)
     say(f"built {result.triples} triples into {out_dir}/")

@@ -68,6 +68,7 @@ class Workspace:
         self.catalog = QueryCatalog(project)
         self.extra = list(extra)  # data files checked together with the project's own
         self.step: Step = step or (lambda s: None)
+        self.rule_params: dict[str, str] = {}  # the derivations' parameters (thresholds), set before deriving
         self._derived_into: KnowledgeGraph | None = None
         self._findings_by_day: dict[str, list[Finding]] = {}
 
@@ -109,7 +110,7 @@ class Workspace:
         """Triples added per derivation (queries/construct/), run once into the loaded graph."""
         kg = self.loaded
         self.step("deriving (queries/construct)")
-        counts = derive(kg, self.catalog)
+        counts = derive(kg, self.catalog, params=self.rule_params)
         self._derived_into = kg
         return counts
 

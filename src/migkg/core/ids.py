@@ -73,4 +73,7 @@ def action(mtdsg: str, actor_key: str, kind: str, day: str) -> ox.NamedNode:
     return of("action", f"{mtdsg}/{actor_key}/{kind}-{day}")
 
 
+# Every statistical observation's IRI starts so; pySHACL and HermiT are given the graph without
+# them (no shape targets and no axiom constrains an observation).
+OBSERVATIONS = of("observation", "").value
 EVALUATION = path("evaluation")  # where the claims engine states the date a claim speaks of

@@ -67,6 +67,18 @@ def _integer(v: str) -> ox.Term:
     return ox.Literal(str(int(v)), datatype=ox.NamedNode(XSD + "integer"))
 
 
+def _decimal(v: str) -> ox.Term:
+    if not re.fullmatch(r"[0-9]+(\.[0-9]+)?", v.strip()):
+        raise ValueError("expected a non-negative decimal number, e.g. 10 or 12.5")
+    return ox.Literal(v.strip(), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def _year(v: str) -> ox.Term:
+    if not re.fullmatch(r"[12][0-9]{3}", v.strip()):
+        raise ValueError("expected a year of four digits, e.g. 2010")
+    return ox.Literal(v.strip(), datatype=ox.NamedNode(XSD + "gYear"))
+
+
 def _iri(v: str) -> ox.Term:
     if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+", v):
         raise ValueError("expected an absolute IRI")
@@ -77,6 +89,8 @@ PARAM_TYPES = {
     "string": lambda v: ox.Literal(v),
     "date": _date,
     "integer": _integer,
+    "decimal": _decimal,
+    "year": _year,
     "iri": _iri,
     "iso3": lambda v: ox.Literal(_iso3_code(v)),
     "treaty": lambda v: ox.Literal(_treaty_key(v)),

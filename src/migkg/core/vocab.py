@@ -41,7 +41,7 @@ class MIGKG(DefinedNamespace):
     _fail = True
     _NS = Namespace("https://w3id.org/migkg/ontology#")
 
-    # Classes: 44
+    # Classes: 45
     Actor: URIRef  # actor
     Arrangement: URIRef  # migration arrangement
     ArrangementParty: URIRef  # party to an arrangement
@@ -49,6 +49,7 @@ class MIGKG(DefinedNamespace):
     Court: URIRef  # court
     CourtEvent: URIRef  # court event
     Declaration: URIRef  # declaration
+    DerivedRoleAttribution: URIRef  # migration role derived from statistics
     Economy: URIRef  # economy (not a sovereign state)
     Forum: URIRef  # forum
     ForumClassification: URIRef  # forum classification
@@ -87,7 +88,7 @@ class MIGKG(DefinedNamespace):
     TreatyAction: URIRef  # treaty action
     TreatyStatusCoverage: URIRef  # treaty status coverage
 
-    # Object properties: 68
+    # Object properties: 69
     actionKind: URIRef  # action kind
     actor: URIRef  # actor
     adopted: URIRef  # adopted
@@ -104,6 +105,7 @@ class MIGKG(DefinedNamespace):
     courtLevel: URIRef  # court level
     datePrecision: URIRef  # date precision
     depositary: URIRef  # depositary
+    derivationRule: URIRef  # derivation rule
     derivedFromAction: URIRef  # derived from action
     destination: URIRef  # destination
     figureFor: URIRef  # figure for
@@ -157,7 +159,7 @@ class MIGKG(DefinedNamespace):
     treaty: URIRef  # treaty
     underArrangement: URIRef  # under arrangement
 
-    # Datatype properties: 57
+    # Datatype properties: 59
     accessedDate: URIRef  # accessed
     adoptionDate: URIRef  # adoption date
     adoptionPlace: URIRef  # adoption place
@@ -196,6 +198,7 @@ class MIGKG(DefinedNamespace):
     migrantStock: URIRef  # international migrant stock
     minValue: URIRef  # least value
     mtdsgNumber: URIRef  # MTDSG number
+    observedValue: URIRef  # observed value
     outcome: URIRef  # outcome
     partyCount: URIRef  # parties
     place: URIRef  # place
@@ -213,6 +216,7 @@ class MIGKG(DefinedNamespace):
     startDate: URIRef  # start date
     statedDuration: URIRef  # stated duration
     text: URIRef  # text
+    threshold: URIRef  # threshold
     untcMarker: URIRef  # UNTC marker
     until: URIRef  # party until
 
@@ -343,6 +347,21 @@ class DATE_PRECISION(DefinedNamespace):
     day: URIRef  # day
     month: URIRef  # month
     year: URIRef  # year
+
+
+class DERIVATION_RULE(DefinedNamespace):
+    """rules that derive migration roles from statistics: the concepts of the scheme <https://w3id.org/migkg/id/derivation-rule>."""
+
+    _fail = True
+    _NS = Namespace("https://w3id.org/migkg/id/derivation-rule/")
+
+    # Concepts: 2 (2 of them in _extras, below)
+
+    # Names that are not Python attribute names, read as NS["name"]
+    _extras = [
+        "emigrant-share-origin",  # origin by emigrant share
+        "migrant-share-destination",  # destination by migrant share
+    ]
 
 
 class FIGURE_KIND(DefinedNamespace):
@@ -546,6 +565,7 @@ SCHEMES = MappingProxyType(
         URIRef("https://w3id.org/migkg/id/court-event-kind"): COURT_EVENT_KIND,
         URIRef("https://w3id.org/migkg/id/court-level"): COURT_LEVEL,
         URIRef("https://w3id.org/migkg/id/date-precision"): DATE_PRECISION,
+        URIRef("https://w3id.org/migkg/id/derivation-rule"): DERIVATION_RULE,
         URIRef("https://w3id.org/migkg/id/figure-kind"): FIGURE_KIND,
         URIRef("https://w3id.org/migkg/id/forum-region"): FORUM_REGION,
         URIRef("https://w3id.org/migkg/id/forum-type"): FORUM_TYPE,

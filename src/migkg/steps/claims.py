@@ -36,7 +36,9 @@ _AS_OF = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EVALUATION = ids.EVALUATION
 EVALUATION_GRAPH = ox.NamedNode("https://w3id.org/migkg/graph/evaluation")
 AS_OF = ids.term("asOfDate")
-_AGREE = re.compile(r"^(equals|within\s+(?P<tol>[0-9.]+)|greater-than|less-than|at-least|at-most)$")
+# `within 5%` is relative to the paper's figure: a count from an older revision of a dataset is
+# compared with the graph's revision at a tolerance that scales with the count.
+_AGREE = re.compile(r"^(equals|within\s+(?P<tol>[0-9.]+)(?P<pct>%)?|greater-than|less-than|at-least|at-most)$")
 
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 AGREES, DISAGREES, INCOMPLETE, MISSING = "agrees", "disagrees", "cannot tell: data incomplete", "not in the graph"
@@ -60,7 +62,8 @@ class Claim:
         expected = Decimal(self.paper_says)
         rule = _AGREE.match(self.agree)
         if rule["tol"]:
-            return abs(value - expected) <= Decimal(rule["tol"])
+            tolerance = Decimal(rule["tol"]) * (abs(expected) / 100 if rule["pct"] else 1)
+            return abs(value - expected) <= tolerance
         return {
             "equals": value == expected,
             "greater-than": value > expected,
@@ -110,7 +113,7 @@ def claim_of(q: NamedQuery) -> Claim:
         raise QueryError(f"{path}: '# as_of: {c.as_of}' is not a date", hint="write YYYY-MM-DD, e.g. 2013-12-31") from None
     if not _AGREE.match(c.agree):
         raise QueryError(
-            f"{path}: '# agree: {c.agree}' is not one of equals, within N, greater-than, less-than, at-least, at-most"
+            f"{path}: '# agree: {c.agree}' is not one of equals, within N, within N%, greater-than, less-than, at-least, at-most"
         )
     try:
         Decimal(c.paper_says)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..core import ids
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _DATETIME = ox.NamedNode(XSD + "dateTime")
 
@@ -35,8 +37,18 @@ def _reasoner_term(term: ox.Term) -> ox.Term:
 
 
 def write_reasoner_view(triples: list[ox.Triple], path: Path) -> None:
-    """N-Triples (which owlready2 reads) with dates mapped into the OWL 2 datatype map."""
-    mapped = [ox.Triple(t.subject, t.predicate, _reasoner_term(t.object)) for t in triples]
+    """N-Triples (which owlready2 reads) with dates mapped into the OWL 2 datatype map, and
+    without the statistical observations.
+
+    Observations entail nothing: no axiom of the ontology names a Data Cube term or gives a
+    measure a domain, range or characteristic (tests/test_ontology.py keeps it so). Left in, their
+    ~90,000 triples kept HermiT busy for more than a quarter of an hour.
+    """
+    mapped = [
+        ox.Triple(t.subject, t.predicate, _reasoner_term(t.object))
+        for t in triples
+        if not t.subject.value.startswith(ids.OBSERVATIONS)
+    ]
     ox.serialize(mapped, path, format=ox.RdfFormat.N_TRIPLES)
 
 

@@ -59,11 +59,10 @@ def run_pyshacl(data: rdflib.Graph, shapes_file: Path) -> tuple[bool, rdflib.Gra
 # No shape targets a statistical observation (queries/qc/observation-violation.rq checks them, and
 # tests/test_shapes.py keeps it so), and no other node's shape reaches one: leaving the ~90,000
 # observation triples out of pySHACL's copy of the graph changes no result and saves seconds.
-OBSERVATIONS = ids.of("observation", "").value
 
 
 def shacl_violations(kg: KnowledgeGraph, shapes_file: Path) -> list[Violation]:
-    data = kg.to_rdflib(skip_prefix=OBSERVATIONS)
+    data = kg.to_rdflib(skip_prefix=ids.OBSERVATIONS)
     for prefix, ns in PREFIXES.items():
         data.bind(prefix, ns, replace=True)
     conforms, report = run_pyshacl(data, shapes_file)
