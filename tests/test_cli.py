@@ -48,6 +48,13 @@ def test_build_writes_graph_and_report(built):
     rows = [line for line in forums.splitlines() if line.startswith("| ") and not line.startswith("| forum")]
     assert rows and all(line.rstrip(" |").endswith(("complete", "partial")) for line in rows)
     assert any(line.startswith("| Bali Process |") and line.rstrip(" |").endswith("partial") for line in rows)
+    # The migration profile names every dataset with its source's as-of date, and the ICRMW table
+    # has one row per group of derived roles.
+    profile = report.split("## Migration profile", 1)[1].split("\n## ", 1)[0]
+    for dataset, as_of in (("undesa-ims-2020", "2020-07-01"), ("undesa-ims-2019-origin", "2019-07-01"), ("unhcr-refugees", "2020-12-31")):
+        assert any(line.startswith(f"| {dataset} |") and f"| {as_of} |" in line for line in profile.splitlines()), dataset
+    groups = {line.split(" | ")[2] for line in profile.splitlines() if line.startswith("| IV-13 | 2015 |")}
+    assert groups == {"both", "destination only", "origin only", "neither"}
 
 
 def test_build_is_byte_identical_across_runs(built, tmp_path):

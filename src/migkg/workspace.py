@@ -31,7 +31,7 @@ from .core.store import KnowledgeGraph
 from .outputs import coverage
 from .outputs.analytics import analyses
 from .outputs.networks import Network, NetworkBuilder
-from .outputs.report import REPORT_TABLES, ReportInputs
+from .outputs.report import MIGRATION_QUERIES, REPORT_TABLES, ReportInputs
 from .steps.claims import Finding, check_all, findings_table
 from .steps.derive import derive
 from .steps.validate import Violation, validate
@@ -186,6 +186,7 @@ class Workspace:
             derived=self.derived,
             triples=triples,
             today=today,
+            migration={name: self.query(name, params).table() for name, params in MIGRATION_QUERIES.items()},
         )
 
     # --- asking questions ----------------------------------------------------

@@ -49,6 +49,25 @@ def _rows(kg: KnowledgeGraph, catalog: QueryCatalog, name: str) -> list[dict[str
     return [{c: (s[c].value if s[c] is not None else "") for c in cols} for s in solutions]
 
 
+def _persons(n: str) -> str:
+    return f"{int(n):,}"
+
+
+def migration_facts(m: dict[str, str]) -> list[list[str]]:
+    """The side panel's migration lines for one actor, each naming its source and date."""
+    facts = []
+    if m.get("migrant_stock"):
+        share = f" ({m['migrant_share']}% of the population)" if m.get("migrant_share") else ""
+        facts.append(["international migrants, mid-2020 (UN DESA)", _persons(m["migrant_stock"]) + share])
+    if m.get("emigrant_stock"):
+        facts.append(["emigrants abroad, mid-2019 (UN DESA)", _persons(m["emigrant_stock"])])
+    if m.get("refugees_hosted"):
+        facts.append(["refugees hosted, end of 2020 (UNHCR)", _persons(m["refugees_hosted"])])
+    if m.get("refugees_originating"):
+        facts.append(["refugees from it, end of 2020 (UNHCR)", _persons(m["refugees_originating"])])
+    return facts
+
+
 class NetworkBuilder:
     """Reads the graph once and makes each page's network from it."""
 
@@ -60,6 +79,7 @@ class NetworkBuilder:
         self.transfer_rows = _rows(kg, catalog, "transfers")
         # Which kinds are consents is the vocabulary's to say (skos:broader action-kind/consent).
         self.consent_kinds = {r["kind"] for r in _rows(kg, catalog, "consent-kinds")}
+        self.migration = {r["actor"]: r for r in _rows(kg, catalog, "migration-facts")}
 
     def _actor_node(self, g: nx.MultiDiGraph, iri: str) -> None:
         a = self.actors.get(
@@ -75,6 +95,7 @@ class NetworkBuilder:
             },
         )
         facts = [["ISO 3166 alpha-3", a["iso3"]], ["UN M49 region", a["region"]], ["sub-region", a["subregion"]]]
+        facts += migration_facts(self.migration.get(iri, {}))
         g.add_node(
             iri,
             label_en=a["label_en"],

@@ -12,7 +12,13 @@ from ..core.results import Table, to_markdown
 from .analytics import analysis_markdown
 
 # The queries of queries/report/ that the report shows as they are.
-REPORT_TABLES = ("class-counts", "instrument-currency", "instrument-counts", "forums", "source-dates")
+REPORT_TABLES = ("class-counts", "instrument-currency", "instrument-counts", "forums", "source-dates", "migration-datasets")
+# Research queries (queries/cq/) the migration-profile section shows, with the parameters it gives them.
+MIGRATION_QUERIES = {
+    "treaty-parties-by-derived-role": {"instrument": "IV-13", "year": "2015"},
+    "largest-migrant-share": {"year": "2020", "min_population": "1000000"},
+    "refugee-hosts-status": {"year": "2020", "top": "10"},
+}
 
 
 @dataclass
@@ -24,6 +30,7 @@ class ReportInputs:
     derived: dict[str, int]
     triples: int
     today: str
+    migration: dict[str, Table]  # MIGRATION_QUERIES by name
 
 
 def render_report(r: ReportInputs) -> str:
@@ -74,6 +81,28 @@ def render_report(r: ReportInputs) -> str:
         "where it differs. A disagreement is a finding to report (the papers and the graph may count differently), not an error.",
         "",
         to_markdown(r.findings),
+        "## Migration profile",
+        "",
+        "The statistics are RDF Data Cube observations (`graph/migration/`, coverage in `graph/migration/COVERAGE.md`),",
+        "each dataset with its source and as-of date. UN DESA's stocks are mid-year estimates; UNHCR's figures are at",
+        "the end of each year. A revision revises earlier years too, so a figure quoted from an older revision differs.",
+        "",
+        to_markdown(r.tables["migration-datasets"]),
+        "Treaty status below is as current as the section on the treaty data says.",
+        "",
+        "### The Migrant Workers Convention among destination and origin states, mid-2015",
+        "",
+        "States grouped by the roles the project's rule derives from their shares (migrants, or emigrants, at least 10%",
+        "of the population; `queries/construct/50-migration-roles-from-statistics.rq`), and how many of each group were",
+        "party to the ICRMW (IV-13) on 1 July 2015. `migkg query treaty-parties-by-derived-role` for other treaties and years.",
+        "",
+        to_markdown(r.migration["treaty-parties-by-derived-role"]),
+        "### The largest migrant shares, mid-2020 (states of at least a million people)",
+        "",
+        to_markdown(r.migration["largest-migrant-share"]),
+        "### The largest refugee-hosting states at the end of 2020 and their refugee-instrument status",
+        "",
+        to_markdown(r.migration["refugee-hosts-status"]),
         "## Network analytics",
         "",
         analysis_markdown(r.analyses, top=5),
