@@ -28,6 +28,8 @@ PARAMS: dict[str, list[dict[str, str]]] = {
     "forum-members": [{"forum": "f1"}],
     "forum-members-not-party": [{"forum": "f1", "instrument": "X-1"}],
     "forum-urged-not-joined": [{"forum": "f1", "date": "2020-01-01"}],
+    "migration-profile": [{"iso3": "XAA"}],
+    "forum-migration-totals": [{"forum": "f1"}],
 }
 
 LOAD, CHECKS, DERIVE, PAGE, FILES, SHACL = (

@@ -82,12 +82,6 @@ def test_loads_in_owlready2(project_kg):
 
 @pytest.mark.java
 @pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime, and none is on PATH")
-def test_consistent_under_hermit(project_kg):
-    check_consistency(project_kg.triples())  # raises if inconsistent
-
-
-@pytest.mark.java
-@pytest.mark.skipif(not java_available(), reason="HermiT needs a Java runtime, and none is on PATH")
 def test_hermit_detects_an_inconsistency(project_kg):
     """A resource typed both State and InternationalOrganization (declared disjoint) must be caught."""
     import owlready2

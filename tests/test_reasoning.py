@@ -39,6 +39,9 @@ def test_build_path_classifies_real_states(sparql_path):
 @needs_java
 @pytest.mark.java
 def test_hermit_agrees_with_the_build(sparql_path):
+    # Also the project's consistency check: reason() raises Inconsistent if HermiT finds the
+    # ontology and data (derived facts included) inconsistent. One HermiT run over the real graph
+    # takes about a minute, so the suite makes only this one.
     result = reason(PROJECT)
     assert result.members == sparql_path
 
