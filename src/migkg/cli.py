@@ -57,7 +57,7 @@ def build(
     from .core.params import parse_assignments
 
     ws = _ws(ctx)
-    ws.rule_params = parse_assignments(rules or [])
+    ws.rule_params = parse_assignments(rules or [], option="--rule")
     with progress(ws, "building"):
         result = build_workspace(ws, out_dir)
     say(f"built {result.triples} triples into {out_dir}/")

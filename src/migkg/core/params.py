@@ -118,7 +118,7 @@ class Param:
         return f"{self.name} ({', '.join(extras)}) {self.doc}".strip()
 
 
-def parse_assignments(items: Iterable[str]) -> dict[str, str]:
+def parse_assignments(items: Iterable[str], option: str = "--param") -> dict[str, str]:
     """`["iso3=USA", "date=2020-01-01"]` as a dict, as the command line's `--param` gives them.
 
     >>> parse_assignments(["iso3=USA", "note=a=b"])
@@ -128,7 +128,7 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise QueryError(f"--param '{item}' is not NAME=VALUE", hint="write for example --param iso3=USA")
+            raise QueryError(f"{option} '{item}' is not NAME=VALUE", hint=f"write for example {option} NAME=VALUE")
         values[key.strip()] = value
     return values
 
