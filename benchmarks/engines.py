@@ -172,6 +172,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
     from migkg.core.store import DERIVED_GRAPH, KnowledgeGraph
     from migkg.steps.validate import check_violations, shacl_violations
     from migkg.outputs.networks import NetworkBuilder
+    from migkg.outputs.viewdata import ViewData
     from migkg.outputs.pages import render_page
 
     project = Project(ROOT)
@@ -215,7 +216,7 @@ def run_engine(engine: str, data: Path, derived: Path, out: Path, limit: float, 
         step(name, lambda q=q, b=bindings: list(kg.query(q.text, b)), runs=RUNS)
 
     def page():
-        net = NetworkBuilder(kg, catalog).treaties()
+        net = NetworkBuilder(ViewData.read(kg, catalog)).treaties()
         (out / f"treaties-{engine}.html").write_text(render_page(net, "benchmark"), encoding="utf-8")
 
     step(PAGE, page)

@@ -6,6 +6,7 @@ from migkg.steps.derive import derive
 from migkg.core.queries import QueryCatalog
 from migkg.outputs.analytics import centrality, communities, forum_overlap
 from migkg.outputs.networks import NetworkBuilder
+from migkg.outputs.viewdata import ViewData
 
 from support import FIXTURES, PROJECT, kg_with
 
@@ -13,7 +14,7 @@ from support import FIXTURES, PROJECT, kg_with
 def builder():
     kg = kg_with(FIXTURES / "cq" / "world" / "base.ttl")
     derive(kg, QueryCatalog(PROJECT))
-    return NetworkBuilder(kg, QueryCatalog(PROJECT))
+    return NetworkBuilder(ViewData.read(kg, QueryCatalog(PROJECT)))
 
 
 def test_arrangement_centrality():

@@ -31,6 +31,7 @@ from .core.store import KnowledgeGraph
 from .outputs import coverage
 from .outputs.analytics import analyses
 from .outputs.networks import Network, NetworkBuilder
+from .outputs.viewdata import ViewData
 from .outputs.report import MIGRATION_QUERIES, REPORT_TABLES, ReportInputs
 from .steps.claims import Finding, check_all, findings_table
 from .steps.derive import derive
@@ -131,9 +132,14 @@ class Workspace:
         return coverage.currency_note(self.currency)
 
     @cached_property
+    def view(self) -> ViewData:
+        """The rows every picture shows (queries/viz), read once."""
+        self.step("reading what the pages show (queries/viz)")
+        return ViewData.read(self.graph, self.catalog)
+
+    @cached_property
     def networks(self) -> NetworkBuilder:
-        self.step("reading the networks (queries/viz)")
-        return NetworkBuilder(self.graph, self.catalog)
+        return NetworkBuilder(self.view)
 
     @cached_property
     def pages(self) -> list[Network]:

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from ..core.queries import QueryCatalog
-from ..core.store import KnowledgeGraph
+from .viewdata import ViewData
 
 @dataclass
 class Network:
@@ -43,12 +42,6 @@ KIND_COLOURS = {
 }
 
 
-def _rows(kg: KnowledgeGraph, catalog: QueryCatalog, name: str) -> list[dict[str, str]]:
-    solutions = kg.query(catalog.get(f"viz/{name}").text)
-    cols = [v.value for v in solutions.variables]
-    return [{c: (s[c].value if s[c] is not None else "") for c in cols} for s in solutions]
-
-
 def _persons(n: str) -> str:
     return f"{int(n):,}"
 
@@ -69,31 +62,20 @@ def migration_facts(m: dict[str, str]) -> list[list[str]]:
 
 
 class NetworkBuilder:
-    """Reads the graph once and makes each page's network from it."""
+    """Makes each page's network from the rows read once (`ViewData`)."""
 
-    def __init__(self, kg: KnowledgeGraph, catalog: QueryCatalog):
-        self.actors = {r["actor"]: r for r in _rows(kg, catalog, "actors")}
-        self.actions = _rows(kg, catalog, "treaty-actions")
-        self.memberships = _rows(kg, catalog, "memberships")
-        self.arrangement_rows = _rows(kg, catalog, "arrangement-parties")
-        self.transfer_rows = _rows(kg, catalog, "transfers")
-        # Which kinds are consents is the vocabulary's to say (skos:broader action-kind/consent).
-        self.consent_kinds = {r["kind"] for r in _rows(kg, catalog, "consent-kinds")}
-        self.migration = {r["actor"]: r for r in _rows(kg, catalog, "migration-facts")}
+    def __init__(self, view: ViewData):
+        self.view = view
+        self.actors = view.actors
+        self.actions = view.actions
+        self.memberships = view.memberships
+        self.arrangement_rows = view.arrangement_parties
+        self.transfer_rows = view.transfers
+        self.consent_kinds = view.consent_kinds
+        self.migration = view.migration
 
     def _actor_node(self, g: nx.MultiDiGraph, iri: str) -> None:
-        a = self.actors.get(
-            iri,
-            {
-                "kind": "actor",
-                "label_en": iri,
-                "label_zh": "",
-                "iso3": "",
-                "region": "",
-                "subregion": "",
-                "wikidata": "",
-            },
-        )
+        a = self.view.actor(iri)
         facts = [["ISO 3166 alpha-3", a["iso3"]], ["UN M49 region", a["region"]], ["sub-region", a["subregion"]]]
         facts += migration_facts(self.migration.get(iri, {}))
         g.add_node(

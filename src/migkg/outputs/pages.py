@@ -19,7 +19,7 @@ ASSETS = resources.files(__package__) / "assets"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
-def _env() -> jinja2.Environment:
+def env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (ASSETS / name).read_text("utf-8")),
         autoescape=True,
@@ -27,7 +27,7 @@ def _env() -> jinja2.Environment:
     )
 
 
-def _script_safe_json(value) -> str:
+def script_safe_json(value) -> str:
     """JSON that cannot close the <script> element it sits in, whatever the labels contain."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -91,13 +91,13 @@ def page_data(net: Network) -> dict:
 def render_page(net: Network, note: str) -> str:
     vis_js, vis_css = _vis_assets()
     return (
-        _env()
+        env()
         .get_template("page.html")
         .render(
             title_en=net.title_en,
             title_zh=net.title_zh,
             note=note,
-            data_json=_script_safe_json(page_data(net)),
+            data_json=script_safe_json(page_data(net)),
             vis_js=vis_js,
             vis_css=vis_css,
             page_js=(ASSETS / "page.js").read_text("utf-8"),
@@ -134,7 +134,7 @@ def _pages_into(stage: Path, nets: list, note: str, step: Callable[[str], None])
         for n in nets
     ]
     index = (
-        _env()
+        env()
         .get_template("index.html")
         .render(pages=pages, note=note, page_css=(ASSETS / "page.css").read_text("utf-8"))
     )

@@ -1,0 +1,38 @@
+"""The whole site `migkg build` and `migkg viz` write: the front page, the network pages, the
+map, the matrix, the timelines, and a page per state and per forum.
+
+Everything renders from one workspace's results (its `ViewData`, networks and currency),
+so no query runs twice however many pages show its rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+from ..core.atomic import staged_dir
+from .atlas import atlas_data
+from .pages import write_pages
+from .views import VIEWS, atlas_json, render_view
+
+
+def write_site(ws, out: Path, states: Iterable[str] = (), staged: bool = True, today: str | None = None) -> list[Path]:
+    """Write every page into `out` (all or nothing unless `staged=False`); the files written."""
+    if not staged:
+        return _site_into(ws, out, list(states), today)
+    with staged_dir(out) as stage:
+        return [out / p.relative_to(stage) for p in _site_into(ws, stage, list(states), today)]
+
+
+def _site_into(ws, stage: Path, states: list[str], today: str | None) -> list[Path]:
+    step: Callable[[str], None] = ws.step
+    today = today or date.today().isoformat()
+    files = write_pages(ws.networks_for(states), ws.currency_note, stage, step=step, staged=False)
+    data = atlas_json(atlas_data(ws.view, ws.currency, today))
+    for view in VIEWS:
+        step(f"drawing the {view.key}")
+        path = stage / f"{view.key}.html"
+        path.write_text(render_view(view, data, ws.currency_note), encoding="utf-8")
+        files.append(path)
+    return sorted(files)
