@@ -28,7 +28,7 @@ from .core.queries import NamedQuery, QueryCatalog
 from .core.results import Table
 from .core.sparql_safety import check_query
 from .core.store import KnowledgeGraph
-from .outputs import coverage
+from .outputs import coverage, worldmap
 from .outputs.analytics import analyses
 from .outputs.networks import Network, NetworkBuilder
 from .outputs.viewdata import ViewData
@@ -177,22 +177,32 @@ class Workspace:
     def claims_table(self, today: str | None = None) -> Table:
         return findings_table(self.findings(today))
 
-    def report_inputs(self, triples: int, today: str | None = None) -> ReportInputs:
-        today = today or date.today().isoformat()
+    @cached_property
+    def report_tables(self) -> dict[str, Table]:
+        """The report's tables (queries/report), which the front page also shows."""
         # The currency table is the one the pages and the CLI note already read: not run again.
-        tables = {
+        return {
             name: self.currency if name == "instrument-currency" else coverage.report_table(self.graph, self.catalog, name)
             for name in REPORT_TABLES
         }
+
+    @cached_property
+    def status_figures(self) -> Table:
+        """Each headline figure beside the graph's count as of its date (report and front page)."""
+        return coverage.status_figures_table(self.graph, self.catalog)
+
+    def report_inputs(self, triples: int, today: str | None = None) -> ReportInputs:
+        today = today or date.today().isoformat()
         return ReportInputs(
-            tables=tables,
-            status_figures=coverage.status_figures_table(self.graph, self.catalog),
+            tables=self.report_tables,
+            status_figures=self.status_figures,
             findings=self.claims_table(today),
             analyses=self.analyses,
             derived=self.derived,
             triples=triples,
             today=today,
             migration={name: self.query(name, params).table() for name, params in MIGRATION_QUERIES.items()},
+            map_coverage=worldmap.coverage(self.view),
         )
 
     # --- asking questions ----------------------------------------------------

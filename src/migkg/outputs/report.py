@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ..core.results import Table, to_markdown
 from .analytics import analysis_markdown
+from .worldmap import MapCoverage
 
 # The queries of queries/report/ that the report shows as they are.
 REPORT_TABLES = ("class-counts", "instrument-currency", "instrument-counts", "forums", "source-dates", "migration-datasets")
@@ -31,6 +32,25 @@ class ReportInputs:
     triples: int
     today: str
     migration: dict[str, Table]  # MIGRATION_QUERIES by name
+    map_coverage: MapCoverage | None = None
+
+
+def map_section(c: MapCoverage | None) -> list[str]:
+    """What the world map could not join: states without a shape, shapes without a state."""
+    if c is None:
+        return []
+    states = ", ".join(f"{name} ({iso3})" for iso3, name in c.states_without_shape) or "none"
+    shapes = ", ".join(f"{name} ({num})" if num else f"{name} (no ISO code)" for num, name in c.shapes_without_state)
+    return [
+        "## World map coverage",
+        "",
+        f"Natural Earth 1:50m shapes (world-atlas 2.0.2) joined by ISO 3166-1 numeric code: {c.matched} of the "
+        "graph's states and economies have a shape.",
+        "",
+        f"- States and economies with no shape (not drawn on the map; the matrix and their pages show them): {states}.",
+        f"- Shapes that are no state or economy of the graph (drawn as \"not known\"): {shapes or 'none'}.",
+        "",
+    ]
 
 
 def render_report(r: ReportInputs) -> str:
@@ -103,6 +123,7 @@ def render_report(r: ReportInputs) -> str:
         "### The largest refugee-hosting states at the end of 2020 and their refugee-instrument status",
         "",
         to_markdown(r.migration["refugee-hosts-status"]),
+        *map_section(r.map_coverage),
         "## Network analytics",
         "",
         analysis_markdown(r.analyses, top=5),
