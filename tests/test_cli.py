@@ -32,17 +32,24 @@ def test_build_writes_graph_and_report(built):
         "analysis",
         "analysis.md",
         "arrangements.html",
+        "forums",
         "forums.html",
         "index.html",
+        "map.html",
+        "matrix.html",
         "migkg.jsonld",
         "migkg.nt",
         "migkg.ttl",
         "report.md",
+        "states",
+        "timeline.html",
         "treaties.html",
     ]
+    assert (built / "states" / "CHN.html").is_file() and (built / "forums" / "bali-process.html").is_file()
     report = (built / "report.md").read_text(encoding="utf-8")
     assert "## Resources per class" in report and "No violations" in report
     assert "2013-07-06" in report  # the as-of date of the 1951 Convention's status table
+    assert "## World map coverage" in report  # what the map could not join is listed, not hidden
     # Every forum is listed with whether its membership list is complete, as the graph says.
     forums = report.split("## Forums and their membership lists", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in forums.splitlines() if line.startswith("| ") and not line.startswith("| forum")]
@@ -60,7 +67,8 @@ def test_build_writes_graph_and_report(built):
 def test_build_is_byte_identical_across_runs(built, tmp_path):
     r = run_cli("build", "--out", str(tmp_path))
     assert r.returncode == 0, r.stderr
-    for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld", "report.md", "treaties.html", "index.html"):
+    for name in ("migkg.ttl", "migkg.nt", "migkg.jsonld", "report.md", "treaties.html", "index.html", "map.html",
+                 "matrix.html", "timeline.html", "states/CHN.html", "forums/bali-process.html"):
         assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
 
 

@@ -14,7 +14,7 @@ from .core.atomic import check_writable, staged_dir
 from .core.project import Project
 from .outputs.analytics import write_analysis
 from .outputs.graphfiles import write_graph_files
-from .outputs.pages import write_pages
+from .outputs.site import write_site
 from .outputs.report import render_report
 from .remote.endpoint import push
 from .steps.validate import Invalid
@@ -49,8 +49,8 @@ def build_workspace(ws: Workspace, out: Path) -> BuildResult:
     with staged_dir(out) as stage:
         ws.step("writing graph files")
         result.triples = write_graph_files(ws.graph, stage)
-        ws.step("drawing network pages")
-        write_pages(ws.pages, ws.currency_note, stage, step=ws.step, staged=False)
+        ws.step("drawing the pages")
+        write_site(ws, stage, staged=False, report=True)
         write_analysis(ws.analyses, stage, staged=False)
         ws.step("writing report")
         (stage / "report.md").write_text(render_report(ws.report_inputs(result.triples)), encoding="utf-8")

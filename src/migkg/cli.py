@@ -232,12 +232,15 @@ def viz(
         typer.Option("--state", help="Also write an ego page for this state (ISO alpha-3); repeatable."),
     ] = None,
 ) -> None:
-    """Write the interactive network pages (offline, self-contained) and index.html."""
-    from .outputs.pages import write_pages
+    """Write the pages (offline, self-contained): front page, map, matrix, timelines, networks, a page per state and forum."""
+    from .outputs.site import write_site
 
     ws = _ws(ctx)
-    with progress(ws, "drawing networks"):
-        listing(write_pages(ws.networks_for(state or []), ws.currency_note, out_dir, step=ws.step))
+    with progress(ws, "drawing the pages"):
+        files = write_site(ws, out_dir, state or [])
+    # One line per page at the top; the per-state and per-forum folders as one line each.
+    top = sorted({out_dir / f.relative_to(out_dir).parts[0] for f in files})
+    listing(f"{p}/ ({sum(1 for f in files if f.parent == p)} pages)" if p.is_dir() else p for p in top)
 
 
 @app.command()

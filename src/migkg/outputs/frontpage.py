@@ -110,7 +110,7 @@ def _network_preview(net: Network) -> str:
     return network_preview(len(hubs) or 8, spokes)
 
 
-def render_front_page(ws, networks: list[Network], today: str | None = None) -> str:
+def render_front_page(ws, networks: list[Network], today: str | None = None, report: bool = False) -> str:
     today = today or Date.today().isoformat()
     view = ws.view
     keys = view.treaty_keys()
@@ -129,6 +129,7 @@ def render_front_page(ws, networks: list[Network], today: str | None = None) -> 
         .get_template("front.html")
         .render(
             today=today,
+            report=report,
             note=ws.currency_note,
             instruments=instrument_rows(ws, keys, today, parties),
             forums=[{**f, "page": forum_page(f["key"])} for f in view.forums],

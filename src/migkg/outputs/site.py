@@ -13,26 +13,40 @@ from pathlib import Path
 
 from ..core.atomic import staged_dir
 from .atlas import atlas_data
+from .frontpage import render_front_page
 from .pages import write_pages
+from .profiles import write_profiles
 from .views import VIEWS, atlas_json, render_view
 
 
-def write_site(ws, out: Path, states: Iterable[str] = (), staged: bool = True, today: str | None = None) -> list[Path]:
-    """Write every page into `out` (all or nothing unless `staged=False`); the files written."""
+def write_site(
+    ws, out: Path, states: Iterable[str] = (), staged: bool = True, today: str | None = None, report: bool = False
+) -> list[Path]:
+    """Write every page into `out` (all or nothing unless `staged=False`); the files written.
+
+    `report`: the front page links report.md (the build writes one beside the pages; `viz` does not).
+    """
     if not staged:
-        return _site_into(ws, out, list(states), today)
+        return _site_into(ws, out, list(states), today, report)
     with staged_dir(out) as stage:
-        return [out / p.relative_to(stage) for p in _site_into(ws, stage, list(states), today)]
+        return [out / p.relative_to(stage) for p in _site_into(ws, stage, list(states), today, report)]
 
 
-def _site_into(ws, stage: Path, states: list[str], today: str | None) -> list[Path]:
+def _site_into(ws, stage: Path, states: list[str], today: str | None, report: bool) -> list[Path]:
     step: Callable[[str], None] = ws.step
     today = today or date.today().isoformat()
-    files = write_pages(ws.networks_for(states), ws.currency_note, stage, step=step, staged=False)
+    networks = ws.networks_for(states)
+    files = write_pages(networks, ws.currency_note, stage, step=step, staged=False)
     data = atlas_json(atlas_data(ws.view, ws.currency, today))
     for view in VIEWS:
         step(f"drawing the {view.key}")
         path = stage / f"{view.key}.html"
         path.write_text(render_view(view, data, ws.currency_note), encoding="utf-8")
         files.append(path)
-    return sorted(files)
+    step("writing a page per state and per forum")
+    files += write_profiles(ws.view, ws.networks, ws.currency_note, stage, step=step, today=today)
+    # The front page replaces the network pages' plain list: it links every page written above.
+    step("writing the front page")
+    front = stage / "index.html"
+    front.write_text(render_front_page(ws, networks, today, report), encoding="utf-8")
+    return sorted(set(files) | {front})
