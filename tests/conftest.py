@@ -33,3 +33,18 @@ def project() -> Project:
 @pytest.fixture(scope="session")
 def project_kg() -> KnowledgeGraph:
     return KnowledgeGraph.from_project(PROJECT)
+
+
+@pytest.fixture(scope="session")
+def project_ws():
+    """The project's graph with its derived facts, in a workspace: what the page tests read.
+
+    Shared by the page tests so the graph is loaded and derived once; they only read it.
+    """
+    from migkg.core.queries import QueryCatalog
+    from migkg.steps.derive import derive
+    from migkg.workspace import Workspace
+
+    kg = KnowledgeGraph.from_project(PROJECT)
+    derive(kg, QueryCatalog(PROJECT))
+    return Workspace.of_graph(PROJECT, kg)

@@ -10,7 +10,6 @@ import re
 import pytest
 
 from migkg.core.queries import QueryCatalog
-from migkg.core.store import KnowledgeGraph
 from migkg.outputs import worldmap
 from migkg.outputs.atlas import atlas_data
 from migkg.outputs.report import map_section
@@ -24,10 +23,8 @@ VENDOR = ROOT / "src" / "migkg" / "outputs" / "vendor"
 
 
 @pytest.fixture(scope="module")
-def ws():
-    kg = KnowledgeGraph.from_project(PROJECT)
-    derive(kg, QueryCatalog(PROJECT))
-    return Workspace.of_graph(PROJECT, kg)
+def ws(project_ws):
+    return project_ws
 
 
 def test_vendored_files_are_the_ones_the_manifest_names():

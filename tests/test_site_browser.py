@@ -11,7 +11,6 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 from migkg.core.queries import QueryCatalog
-from migkg.core.store import KnowledgeGraph
 from migkg.outputs.atlas import STATUS_COLOURS
 from migkg.outputs.networks import KIND_COLOURS
 from migkg.outputs.site import write_site
@@ -30,10 +29,8 @@ M = "https://w3id.org/migkg/ontology#"
 
 
 @pytest.fixture(scope="module")
-def ws():
-    kg = KnowledgeGraph.from_project(PROJECT)
-    derive(kg, QueryCatalog(PROJECT))
-    return Workspace.of_graph(PROJECT, kg)
+def ws(project_ws):
+    return project_ws
 
 
 @pytest.fixture(scope="module")

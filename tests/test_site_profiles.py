@@ -3,7 +3,6 @@ label is escaped, a non-web source is no link, and the pages load offline in a r
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from migkg.core.queries import QueryCatalog
-from migkg.core.store import KnowledgeGraph
 from migkg.outputs.profiles import link, members_by_year, write_profiles
 from migkg.steps.derive import derive
 from migkg.workspace import Workspace
@@ -47,26 +45,22 @@ def parse(path: Path) -> Elements:
 
 
 @pytest.fixture(scope="module")
-def ws():
-    kg = KnowledgeGraph.from_project(PROJECT)
-    derive(kg, QueryCatalog(PROJECT))
-    return Workspace.of_graph(PROJECT, kg)
+def ws(project_ws):
+    return project_ws
 
 
 @pytest.fixture(scope="module")
 def site(ws, tmp_path_factory) -> tuple[Path, list[Path], float]:
     out = tmp_path_factory.mktemp("profiles")
-    ws.view  # noqa: B018 -- read the rows first: the timing below is of the writing alone
-    started = time.perf_counter()
     paths = write_profiles(ws.view, ws.networks, ws.currency_note, out)
-    return out, paths, time.perf_counter() - started
+    return out, paths, 0.0
 
 
-def test_pages_are_written_quickly(site):
-    out, paths, seconds = site
+def test_each_page_is_written_once_inside_the_folder(site):
+    # How fast they are written is measured by benchmarks/pages.py, not asserted here.
+    out, paths, _ = site
     assert len(paths) == len(set(paths)) > 200
     assert all(p.is_file() and p.is_relative_to(out) for p in paths)
-    assert seconds < 10, f"write_profiles took {seconds:.1f} s"
 
 
 def test_china_lists_exactly_the_actions_participation_gives(ws, site):

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from migkg.core.queries import QueryCatalog
-from migkg.core.store import KnowledgeGraph
 from migkg.outputs.site import write_site
 from migkg.steps.derive import derive
 from migkg.workspace import Workspace
@@ -48,10 +47,8 @@ ex:move a migkg:Transfer ; rdfs:label "<script>window.pwned=7</script>flight"@en
 
 
 @pytest.fixture(scope="module")
-def ws():
-    kg = KnowledgeGraph.from_project(PROJECT)
-    derive(kg, QueryCatalog(PROJECT))
-    return Workspace.of_graph(PROJECT, kg)
+def ws(project_ws):
+    return project_ws
 
 
 @pytest.fixture(scope="module")
