@@ -267,3 +267,22 @@ def test_failed_build_leaves_previous_output_untouched(built, tmp_path):
     r = run_cli("build", "--out", str(out), env={"MIGKG_HOME": str(home)})
     assert_clean_error(r, 1, "nothing was written", "zz-bad.ttl:7")
     assert {p.name: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_viz_writes_every_page_and_lists_them(tmp_path):
+    out = tmp_path / "pages"
+    r = run_cli("viz", "--out", str(out), "--state", "chn")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    for name in ("index.html", "map.html", "matrix.html", "timeline.html", "treaties.html", "state-CHN.html"):
+        assert str(out / name) in lines and (out / name).is_file()
+    states = len(list((out / "states").glob("*.html")))
+    assert f"{out / 'states'}/ ({states} pages)" in lines and states > 190
+    assert not (out / "report.md").exists() and "report.md" not in (out / "index.html").read_text("utf-8")
+
+
+def test_viz_with_an_unknown_state_writes_nothing(tmp_path):
+    out = tmp_path / "pages"
+    r = run_cli("viz", "--out", str(out), "--state", "XXX")
+    assert_clean_error(r, 2, "no state with ISO 3166 alpha-3 code 'XXX'", "CHN")
+    assert not out.exists()
