@@ -26,16 +26,16 @@ def write_site(
 
     `report`: the front page links report.md (the build writes one beside the pages; `viz` does not).
     """
+    networks = ws.networks_for(states)  # an unknown state fails here, before any folder is made
     if not staged:
-        return _site_into(ws, out, list(states), today, report)
+        return _site_into(ws, out, networks, today, report)
     with staged_dir(out) as stage:
-        return [out / p.relative_to(stage) for p in _site_into(ws, stage, list(states), today, report)]
+        return [out / p.relative_to(stage) for p in _site_into(ws, stage, networks, today, report)]
 
 
-def _site_into(ws, stage: Path, states: list[str], today: str | None, report: bool) -> list[Path]:
+def _site_into(ws, stage: Path, networks: list, today: str | None, report: bool) -> list[Path]:
     step: Callable[[str], None] = ws.step
     today = today or date.today().isoformat()
-    networks = ws.networks_for(states)
     files = write_pages(networks, ws.currency_note, stage, step=step, staged=False)
     data = atlas_json(atlas_data(ws.view, ws.currency, today))
     for view in VIEWS:
