@@ -10,12 +10,18 @@
   data.actors.forEach((a, i) => { if (a.num) byNum.set(a.num, i); });
   let lang = "en", date = data.today, layer = "status";
   const instrumentSelect = document.getElementById("instrument");
-  for (const inst of data.instruments) {
-    const o = document.createElement("option");
-    o.value = inst.key;
-    o.textContent = `${inst.en} (${inst.key})`;
-    instrumentSelect.appendChild(o);
+  function instrumentOptions() {
+    const chosen = instrumentSelect.value;
+    instrumentSelect.replaceChildren();
+    for (const inst of data.instruments) {
+      const o = document.createElement("option");
+      o.value = inst.key;
+      o.textContent = `${S.name(inst, lang)} (${inst.key})`;
+      instrumentSelect.appendChild(o);
+    }
+    if (chosen) instrumentSelect.value = chosen;
   }
+  instrumentOptions();
   const key = () => instrumentSelect.value;
 
   // --- the shapes ---------------------------------------------------------------------------
@@ -140,7 +146,7 @@
     document.getElementById("date").disabled = layer !== "status";
     draw();
   });
-  S.languageSwitch(document.getElementById("lang"), (l) => { lang = l; draw(); });
+  S.languageSwitch(document.getElementById("lang"), (l) => { lang = l; instrumentOptions(); draw(); });
   const un = data.map_unmatched || { states: [], shapes: [] };
   document.getElementById("unmatched").textContent =
     `Not drawn (no shape at 1:50m): ${un.states.map((s) => `${s[1]} (${s[0]})`).join(", ") || "none"}. ` +

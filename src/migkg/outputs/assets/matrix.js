@@ -52,8 +52,10 @@
     for (const inst of data.instruments) {
       const th = document.createElement("th");
       th.className = "inst";
-      th.title = `${inst.en} (${inst.key}); status table as of ${inst.table_as_of}`;
-      th.textContent = `${S.name(inst, lang)} (${inst.key})`;
+      // Column heads stay short (key and the name's start) so the grid, not its heads, fills the screen.
+      const full = S.name(inst, lang);
+      th.textContent = `${inst.key} · ${full.length > 26 ? full.slice(0, 25) + "…" : full}`;
+      th.title = `${full} (${inst.key}); status table as of ${inst.table_as_of}`;
       tr.appendChild(th);
     }
   }
