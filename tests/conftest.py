@@ -48,3 +48,16 @@ def project_ws():
     kg = KnowledgeGraph.from_project(PROJECT)
     derive(kg, QueryCatalog(PROJECT))
     return Workspace.of_graph(PROJECT, kg)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for all the page tests (each test opens its own pages in it)."""
+    from playwright.sync_api import sync_playwright
+
+    from support.browser import launch
+
+    with sync_playwright() as p:
+        b = launch(p, "--no-first-run")
+        yield b
+        b.close()

@@ -13,14 +13,13 @@ from migkg.outputs.site import write_site
 from migkg.steps.derive import derive
 from migkg.workspace import Workspace
 
-from support import FIXTURES, PROJECT, ROOT, kg_with
-from support.browser import CHROMIUM, launch
+from support import FIXTURES, PROJECT, kg_with
+from support.browser import CHROMIUM, LoadedPage
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)"),
 ]
-ARTIFACTS = ROOT / "test-artifacts"
 M = "https://w3id.org/migkg/ontology#"
 
 # An arrangement and a transfer whose labels try to run code, tied to the hostile fixture's
@@ -58,41 +57,11 @@ def site(ws, tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p, "--no-first-run")
-        yield b
-        b.close()
-
-
-class Page:
-    """The timelines page, loaded, with every request and console message it produced."""
+class Page(LoadedPage):
+    """The timelines page, loaded (whole-page screenshots: the page is long)."""
 
     def __init__(self, browser, path: Path):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.requests, self.errors = [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.migkgTimelineReady === true", timeout=30000)
-
-    def js(self, expr: str, arg=None):
-        return self.page.evaluate(expr, arg)
-
-    def count(self, selector: str) -> int:
-        return self.page.locator(selector).count()
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-    def offline_and_clean(self) -> None:
-        assert self.errors == []
-        assert all(u.startswith("file://") for u in self.requests), self.requests
+        super().__init__(browser, path, ready="window.migkgTimelineReady === true", full_page=True)
 
 
 def statuses(ws, instrument: str, day: str) -> tuple[set[str], set[str]]:
