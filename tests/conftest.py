@@ -50,9 +50,10 @@ def project_ws():
     return Workspace.of_graph(PROJECT, kg)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless Chromium for all the page tests (each test opens its own pages in it)."""
+    """A headless Chromium per test module (Playwright's sync API allows one running at a time,
+    so each module's is closed before the next module starts its own)."""
     from playwright.sync_api import sync_playwright
 
     from support.browser import launch

@@ -14,8 +14,8 @@ from migkg.outputs.profiles import link, members_by_year, write_profiles
 from migkg.steps.derive import derive
 from migkg.workspace import Workspace
 
-from support import FIXTURES, PROJECT, ROOT, kg_with
-from support.browser import CHROMIUM, launch
+from support import FIXTURES, PROJECT, kg_with
+from support.browser import CHROMIUM, LoadedPage
 
 M = "https://w3id.org/migkg/ontology#"
 BALI = "https://w3id.org/migkg/id/forum/bali-process"
@@ -151,32 +151,15 @@ def test_hostile_labels_are_escaped_and_sources_not_linked(tmp_path):
     assert not any(k.startswith("on") for _, a in page.tags for k in a)
 
 
-ARTIFACTS = ROOT / "test-artifacts"
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)")
 @pytest.mark.parametrize(
     ("page", "shot"), [("states/CHN.html", "state-page-CHN"), ("forums/bali-process.html", "forum-page-bali-process")]
 )
-def test_pages_load_offline_in_a_browser(site, page, shot):
-    from playwright.sync_api import sync_playwright
-
+def test_pages_load_offline_in_a_browser(browser, site, page, shot):
     out, _, _ = site
-    with sync_playwright() as p:
-        browser = launch(p, "--no-first-run")
-        try:
-            tab = browser.new_page(viewport={"width": 1300, "height": 900})
-            requests, errors = [], []
-            tab.on("request", lambda r: requests.append(r.url))
-            tab.on("console", lambda m: m.type in ("error", "warning") and errors.append(m.text))
-            tab.on("pageerror", lambda e: errors.append(str(e)))
-            tab.goto((out / page).as_uri())
-            tab.wait_for_load_state("load")
-            assert tab.locator("h1").text_content().strip()
-            ARTIFACTS.mkdir(exist_ok=True)
-            tab.screenshot(path=str(ARTIFACTS / f"{shot}.png"), full_page=True)
-        finally:
-            browser.close()
-    assert errors == []
-    assert requests and all(u.startswith("file://") for u in requests), requests
+    tab = LoadedPage(browser, out / page, ready="", full_page=True)
+    assert tab.page.locator("h1").text_content().strip()
+    tab.shot(shot)
+    assert tab.requests
+    tab.offline_and_clean()

@@ -15,14 +15,13 @@ from migkg.core.store import KnowledgeGraph
 from migkg.outputs.pages import write_pages as write_networks
 from migkg.workspace import Workspace
 
-from support import FIXTURES, PROJECT, ROOT, kg_with
-from support.browser import CHROMIUM, launch
+from support import FIXTURES, PROJECT, kg_with
+from support.browser import CHROMIUM, LoadedPage
 
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (make test installs it)"),
 ]
-ARTIFACTS = ROOT / "test-artifacts"
 M = "https://w3id.org/migkg/ontology#"
 
 
@@ -46,27 +45,8 @@ def pages(project_graph, tmp_path_factory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = launch(p, "--no-first-run")
-        yield b
-        b.close()
-
-
-class Page:
-    """A loaded page with every request and console message it produced."""
-
-    def __init__(self, browser, path: Path):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
-        self.requests, self.errors = [], []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type in ("error", "warning") and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.migkgReady === true", timeout=30000)
+class Page(LoadedPage):
+    """A network page, loaded, with the controls the tests use."""
 
     def counts(self) -> tuple[int, int]:
         c = self.page.locator("#counts")
@@ -86,9 +66,12 @@ class Page:
             iso,
         )
 
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    def click_node(self, iri: str) -> None:
+        """Click where the node's dot is drawn, as a person would."""
+        box = self.page.locator("#network canvas").bounding_box()
+        at = self.js("(id) => window.migkg.position(id)", iri)
+        self.page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+
 
 
 def count(kg, query: str) -> int:
@@ -192,7 +175,10 @@ def test_hostile_labels_do_not_execute(browser, tmp_path):
     panel = page.page.locator("#panel")
     assert "<script>window.pwned = 1</script>Evilland" in panel.text_content()  # shown as text
     assert panel.locator("script, img").count() == 0
-    assert panel.locator("a").count() == 0  # a javascript: source is not made a link
+    # The only link is the state's page: the javascript: source is shown as text, not followed.
+    hrefs = panel.locator("a").evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
+    assert hrefs == ["states/EVL.html"]
+    assert "javascript:window.pwned=4" in panel.text_content()
     page.page.check("#lang")
     assert page.page.evaluate("typeof window.pwned") == "undefined"
     assert page.errors == []
@@ -221,3 +207,99 @@ def test_date_slider_respects_denunciations(browser, tmp_path):
     assert page.counts()[1] == 0
     page.set_date("2011-01-01")  # the 2010 accession
     assert page.counts()[1] == 1
+
+
+CHN = "https://w3id.org/migkg/id/state/CHN"
+
+
+@pytest.fixture(scope="module")
+def networks(project_graph):
+    """The networks the pages draw, as networkx graphs."""
+    return {n.key: n for n in Workspace.of_graph(PROJECT, project_graph).networks_for(["CHN"])}
+
+
+def neighbourhood(net, node: str) -> set[str]:
+    return {node} | set(net.graph.predecessors(node)) | set(net.graph.successors(node))
+
+
+def test_clicking_a_state_highlights_its_neighbours_and_lists_its_facts(browser, pages, project_graph, networks):
+    kg = project_graph
+    page = Page(browser, pages / "treaties.html")
+    assert page.js("window.migkg.highlighted()") == []
+    page.click_node(CHN)
+    lit = set(page.js("window.migkg.highlighted()"))
+    assert lit == neighbourhood(networks["treaties"], CHN)
+    treaties = count(
+        kg,
+        f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?a a <{M}TreatyAction> ; <{M}actor> <{CHN}> ; <{M}instrument> ?t }}",
+    )
+    assert len(lit) == treaties + 1
+    page.shot("treaties-CHN-highlighted")
+
+    # The panel lists each of China's treaty actions once, its memberships, and links its state page.
+    panel = page.page.locator("#panel")
+    actions = count(kg, f"SELECT (COUNT(?a) AS ?n) WHERE {{ ?a a <{M}TreatyAction> ; <{M}actor> <{CHN}> }}")
+    assert panel.locator("[data-section=actions] tr").count() == actions > 0
+    memberships = count(kg, f"SELECT (COUNT(?m) AS ?n) WHERE {{ ?m a <{M}Membership> ; <{M}member> <{CHN}> }}")
+    assert panel.locator("[data-section=memberships] tr").count() == memberships > 0
+    assert panel.locator("a[href='states/CHN.html']").count() == 1
+    assert "state page · 国家页面" in panel.text_content()
+    sources = panel.locator("[data-section=actions] a").evaluate_all("(as) => as.map((a) => a.href)")
+    assert sources and all(u.startswith(("http://", "https://")) for u in sources)
+
+    # Empty space (the pane's corner, inside the fit's margin) clears the highlight.
+    box = page.page.locator("#network canvas").bounding_box()
+    page.page.mouse.click(box["x"] + 4, box["y"] + 4)
+    assert page.js("window.migkg.highlighted()") == []
+    assert page.errors == []
+
+
+def test_searching_focuses_and_highlights_the_found_node(browser, pages, networks):
+    page = Page(browser, pages / "forums.html")
+    page.page.fill("#search", "China")
+    page.page.press("#search", "Enter")
+    assert set(page.js("window.migkg.highlighted()")) == neighbourhood(networks["forums"], CHN)
+    assert page.js("(id) => window.migkg.fontSize(id) * window.migkg.scale()", CHN) >= 14  # zoomed in to read it
+    assert "China" in page.page.locator("#panel h2").text_content()
+    page.shot("forums-search-China")
+
+
+def test_a_hubs_panel_counts_what_is_shown_and_links_the_forum_page(browser, pages, networks):
+    net = networks["forums"]
+    bali = next(n for n, d in net.graph.nodes(data=True) if d["group"] == "forum" and d["key"] == "bali-process")
+    page = Page(browser, pages / "forums.html")
+    page.click_node(bali)
+    shown = set(page.js("window.migkg.visibleNodes()"))
+    assert set(page.js("window.migkg.highlighted()")) == neighbourhood(net, bali) & shown
+    panel = page.page.locator("#panel")
+    assert panel.locator("h2").text_content() == "Bali Process"
+    assert panel.locator("a[href='forums/bali-process.html']").count() == 1
+    row = panel.locator("tr", has_text="participants shown")
+    assert row.locator("td").nth(1).text_content() == str(len(neighbourhood(net, bali) & shown) - 1)
+    page.shot("forums-Bali-Process")
+
+
+@pytest.mark.parametrize("name", ["treaties", "forums", "arrangements", "state-CHN"])
+def test_labels_are_readable_at_the_opening_zoom(browser, pages, networks, name):
+    net = networks[name]
+    page = Page(browser, pages / f"{name}.html")
+    px = page.js("(ids) => ids.map((id) => window.migkg.fontSize(id) * window.migkg.scale())", list(net.graph))
+    hubs = [p for n, p in zip(net.graph, px) if net.graph.nodes[n]["group"] in net.hubs]
+    assert min(px) >= 11, (name, min(px))
+    if net.hubs:
+        assert hubs and min(hubs) >= 11
+
+
+def test_hubs_and_states_are_drawn_apart(networks):
+    """Treaties (or forums) in the middle band, every state above or below it; the same
+    positions on every build."""
+    from migkg.outputs.networks import layout
+
+    for key in ("treaties", "forums"):
+        net = networks[key]
+        pos = layout(net.graph, net.hubs)
+        assert pos == layout(net.graph, net.hubs)
+        hub_y = [pos[n][1] for n, d in net.graph.nodes(data=True) if d["group"] in net.hubs]
+        for n, d in net.graph.nodes(data=True):
+            if d["group"] not in net.hubs:
+                assert pos[n][1] < min(hub_y) or pos[n][1] > max(hub_y), (key, n)

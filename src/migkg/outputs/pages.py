@@ -12,7 +12,7 @@ import jinja2
 import pyvis
 
 from ..core.atomic import staged_dir
-from .networks import Network, layout
+from .networks import HUB_FONT, STATE_FONT, Network, display_labels, layout, node_sizes
 
 ASSETS = resources.files(__package__) / "assets"
 # vis-network as pyvis ships it: inlined into each page, so a page makes no network request.
@@ -39,12 +39,57 @@ def _vis_assets() -> tuple[str, str]:
     return js, (VIS_DIR / "vis-network.css").read_text("utf-8")
 
 
+def _sections(d: dict) -> list[dict]:
+    """The node's panel; a node made without one (a caller's own graph) gets its facts and links."""
+    if "sections" in d:
+        return d["sections"]
+    rows = [[k, v, ""] for k, v in d.get("facts", [])] + [["link", u, u] for u in d.get("links", [])]
+    return [{"key": "facts", "heading": "facts · 事实", "rows": rows}] if rows else []
+
+
+class _Urls:
+    """Each source URL once per page, rows and edges naming it by its index: a few hundred sources
+    are cited by thousands of rows."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+
+    def __call__(self, url: str) -> int:
+        return self.index.setdefault(url, len(self.index))
+
+    def rows(self, sections: list[dict]) -> list[dict]:
+        return [
+            {**s, "rows": [[r[0], r[1], self(r[2])] if len(r) > 2 and r[2] else [r[0], r[1]] for r in s["rows"]]}
+            for s in sections
+        ]
+
+    def table(self) -> list[str]:
+        return list(self.index)
+
+
+def _layout_note(net: Network) -> str:
+    click = "Click a node to highlight its neighbours. 点击节点突出显示其相邻节点。"
+    if net.hubs and not net.centre and any(d["group"] in net.hubs for _, d in net.graph.nodes(data=True)):
+        hubs = " or ".join({"treaty": "treaties", "forum": "forums"}.get(h, h) for h in sorted(net.hubs))
+        return (
+            f"{hubs.capitalize()} in the middle: the nearer a state, the more of them it connects to. 越近中间，连接越多。 "
+            + click
+        )
+    return click
+
+
 def page_data(net: Network) -> dict:
+    """What the page's script draws. Panel rows are [label, value] or [label, value, i], i the index
+    of their source in `urls`; an edge's links are such indices too."""
     g = net.graph
-    pos = layout(g, net.hubs)
+    urls = _Urls()
+    pos = layout(g, net.hubs, net.centre)
+    texts = display_labels(g, net.hubs)
+    sizes = node_sizes(g, net.hubs, net.centre)
     degree = dict(g.degree())
-    nodes = [
-        {
+    nodes = []
+    for n, d in sorted(g.nodes(data=True)):
+        node = {
             "id": n,
             "label_en": d["label_en"],
             "label_zh": d["label_zh"],
@@ -53,13 +98,18 @@ def page_data(net: Network) -> dict:
             "iso3": next((v for k, v in d["facts"] if k == "ISO 3166 alpha-3"), ""),
             "x": pos[n][0],
             "y": pos[n][1],
-            "size": round(6 + 4 * degree[n] ** 0.5, 1),
+            "size": sizes[n],
+            "font": HUB_FONT if d["group"] in net.hubs else STATE_FONT,
             "degree": degree[n],
-            "facts": d["facts"],
-            "links": d["links"],
+            "sections": urls.rows(_sections(d)),
+            "page": d.get("page", ""),
         }
-        for n, d in sorted(g.nodes(data=True))
-    ]
+        # Only where the drawn label differs from the name (wrapped or cut), to keep pages small.
+        if texts[n][0] != d["label_en"]:
+            node["text_en"] = texts[n][0]
+        if texts[n][1] != d["label_zh"]:
+            node["text_zh"] = texts[n][1]
+        nodes.append(node)
     edges = [
         {
             "id": k,
@@ -72,7 +122,7 @@ def page_data(net: Network) -> dict:
             "end": d["end"],
             "width": round(d["width"], 2),
             "facts": d["facts"],
-            "links": d["links"],
+            "links": [urls(u) for u in d["links"]],
             "arrows": net.key == "arrangements" or d["group"] in ("arrangement", "transfer"),
         }
         for u, v, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: e[2])
@@ -83,8 +133,11 @@ def page_data(net: Network) -> dict:
         "filters": net.filters,
         "legend": net.legend,
         "hubs": sorted(net.hubs),
+        "centre": net.centre,
+        "layout_note": _layout_note(net),
         "nodes": nodes,
         "edges": edges,
+        "urls": urls.table(),
     }
 
 

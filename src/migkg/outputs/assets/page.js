@@ -1,24 +1,75 @@
-// migkg network page: filters, date slider, search, side panel and language switch over a
-// precomputed layout. All text from the data is written with textContent, never as HTML.
+// migkg network page: filters, date slider, search, neighbourhood highlight, side panel and
+// language switch over a layout computed in Python. All text from the data is written with
+// textContent, never as HTML; only http(s) URLs and the site's own state and forum pages become links.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("migkg-data").textContent);
-  const NODE_COLOURS = { state: "#4e79a7", organisation: "#59a14f", treaty: "#e15759", forum: "#f28e2b" };
+  const NODE_COLOURS = { state: "#4e79a7", economy: "#76b7b2", organisation: "#59a14f", treaty: "#e15759", forum: "#f28e2b" };
+  const DIM_NODE = "#e6e6e6", DIM_TEXT = "#c6c6c6", DIM_EDGE = "#cccccc";
+  // Smallest on-screen label size (px) at the opening zoom; vis-network scales fonts with the zoom.
+  const READABLE = 11.2;
+  // Edges are many and overlap: fainter when there are many, so the labels stay legible.
+  const EDGE_OPACITY = data.edges.length > 500 ? 0.22 : 0.6;
+  const PAGE = /^(states|forums)\/[A-Za-z0-9][A-Za-z0-9._-]*\.html$/;
+  const WEB = /^https?:\/\//;
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
+  const hubGroups = new Set(data.hubs);
+  const isHub = (n) => hubGroups.has(n.group);
   let lang = "en";
   const state = { filters: {}, date: null };
+  let fontFactor = 1; // raised after the first fit if labels would be smaller than READABLE
+  let lit = new Set(), litEdges = new Set(), focusId = null; // the highlighted neighbourhood
+  // Labels drawn readable at any zoom: the selected node (or edge's ends), and the hovered node.
+  const pinned = new Set();
+  let hovered = null;
+  const emphasised = (id) => pinned.has(id) || hovered === id;
 
   const label = (n) => (lang === "zh" && n.label_zh) ? n.label_zh : n.label_en;
+  // The drawn label: wrapped or cut where Python said so, else the name itself.
+  const drawn = (n) => (lang === "zh" && n.label_zh) ? (n.text_zh ?? n.label_zh) : (n.text_en ?? n.label_en);
+  const url = (i) => (typeof i === "number" ? data.urls[i] || "" : "");
+
+  const edgeData = new Map(data.edges.map((e) => [e.id, e]));
+  const incident = new Map(data.nodes.map((n) => [n.id, []]));
+  for (const e of data.edges) {
+    incident.get(e.from).push(e.id);
+    if (e.to !== e.from) incident.get(e.to).push(e.id);
+  }
+
+  let network = null;
+  const scale = () => (network ? network.getScale() : 1);
+  function nodeStyle(n) {
+    const dim = lit.size > 0 && !lit.has(n.id);
+    let size = n.font * fontFactor;
+    if (emphasised(n.id)) size = Math.max(size, (READABLE + 2) / scale());
+    return {
+      id: n.id, label: drawn(n), title: label(n),
+      color: dim ? DIM_NODE : (NODE_COLOURS[n.group] || "#999"),
+      font: { size, color: dim ? DIM_TEXT : "#222", background: dim ? "rgba(255,255,255,0)" : "rgba(255,255,255,0.8)" },
+    };
+  }
+  function edgeStyle(e) {
+    const on = lit.size === 0 || litEdges.has(e.id);
+    const colour = data.legend[e.group] || "#999";
+    return {
+      id: e.id,
+      color: { color: on ? colour : DIM_EDGE, highlight: colour, hover: colour, opacity: lit.size ? (on ? 0.95 : 0.07) : EDGE_OPACITY },
+      width: lit.size && on ? e.width * 1.6 : e.width,
+    };
+  }
+
   const nodes = new vis.DataSet(data.nodes.map((n) => ({
-    id: n.id, label: label(n), x: n.x, y: n.y, size: n.size,
-    color: NODE_COLOURS[n.group] || "#999", font: { size: n.group === "treaty" || n.group === "forum" ? 16 : 11 },
+    ...nodeStyle(n), x: n.x, y: n.y, size: n.size,
+    // Zoomed far out, state labels go below ~7 px on screen and are not drawn; hubs keep theirs to ~4 px.
+    scaling: { label: { drawThreshold: isHub(n) ? 5 : 8 } },
   })));
   const edges = new vis.DataSet(data.edges.map((e) => ({
-    id: e.id, from: e.from, to: e.to, width: e.width,
-    color: { color: data.legend[e.group] || "#999", opacity: 0.6 },
-    arrows: e.arrows ? "to" : undefined,
+    ...edgeStyle(e), from: e.from, to: e.to, arrows: e.arrows ? "to" : undefined,
   })));
-  const edgeData = new Map(data.edges.map((e) => [e.id, e]));
+  function restyle(ids) {
+    nodes.update((ids ? ids.map((id) => byId.get(id)) : data.nodes).map(nodeStyle));
+  }
+  function restyleEdges() { edges.update(data.edges.map(edgeStyle)); }
 
   function edgeVisible(e) {
     for (const [key, value] of Object.entries(state.filters)) {
@@ -38,24 +89,51 @@
   }
   let visibleNodes = new Set();
   function recompute() {
-    visibleNodes = new Set(data.nodes.filter((n) => data.hubs.includes(n.group)).map((n) => n.id));
+    visibleNodes = new Set(data.nodes.filter(isHub).map((n) => n.id));
     for (const e of data.edges) if (edgeVisible(e)) { visibleNodes.add(e.from); visibleNodes.add(e.to); }
   }
+  const shownEdges = (id) => incident.get(id).filter((eid) => edgeVisible(edgeData.get(eid)));
   const nodeView = new vis.DataView(nodes, { filter: (n) => visibleNodes.has(n.id) });
   const edgeView = new vis.DataView(edges, { filter: (e) => edgeVisible(edgeData.get(e.id)) });
 
-  const network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView }, {
+  network = new vis.Network(document.getElementById("network"), { nodes: nodeView, edges: edgeView }, {
     physics: false,
-    interaction: { hover: true, hideEdgesOnDrag: data.edges.length > 2000 },
-    nodes: { shape: "dot" },
-    edges: { smooth: false },
+    interaction: { hover: true, hideEdgesOnDrag: data.edges.length > 2000, tooltipDelay: 200 },
+    nodes: { shape: "dot", borderWidth: 1 },
+    edges: { smooth: false, selectionWidth: 0, hoverWidth: 0 },
   });
+
+  // --- highlight: a node and its neighbours over the edges shown; everything else greyed ----
+  function highlightNode(id) {
+    focusId = id;
+    litEdges = new Set(shownEdges(id));
+    lit = new Set([id]);
+    for (const eid of litEdges) { const e = edgeData.get(eid); lit.add(e.from); lit.add(e.to); }
+    pinned.clear(); pinned.add(id);
+    restyle(); restyleEdges();
+  }
+  function highlightEdge(eid) {
+    const e = edgeData.get(eid);
+    focusId = null;
+    litEdges = new Set([eid]);
+    lit = new Set([e.from, e.to]);
+    pinned.clear(); pinned.add(e.from); pinned.add(e.to);
+    restyle(); restyleEdges();
+  }
+  function clearHighlight() {
+    focusId = null; lit = new Set(); litEdges = new Set(); pinned.clear();
+    network.unselectAll();
+    restyle(); restyleEdges();
+  }
 
   const counts = document.getElementById("counts");
   function refresh() {
     recompute();
     nodeView.refresh();
     edgeView.refresh();
+    if (focusId !== null) {
+      if (visibleNodes.has(focusId)) { highlightNode(focusId); showNode(focusId); } else clearHighlight();
+    } else if (lit.size) clearHighlight();
     const n = nodeView.length, m = edgeView.length;
     counts.dataset.nodes = n; counts.dataset.edges = m;
     counts.dataset.totalNodes = data.nodes.length; counts.dataset.totalEdges = data.edges.length;
@@ -109,30 +187,43 @@
 
   // --- side panel ---------------------------------------------------------------------------
   const panel = document.getElementById("panel");
-  function showFacts(title, facts, links) {
-    panel.replaceChildren();
-    const h = document.createElement("h2");
-    h.textContent = title;
-    panel.appendChild(h);
-    const table = document.createElement("table");
-    for (const [k, v] of facts) {
+  function el(tag, text, cls) {
+    const x = document.createElement(tag);
+    if (text !== undefined) x.textContent = text;
+    if (cls) x.className = cls;
+    return x;
+  }
+  function webLink(href, text) {
+    const a = el("a", text);
+    a.href = href; a.target = "_blank"; a.rel = "noopener noreferrer"; a.title = href;
+    return a;
+  }
+  function factTable(rows) {
+    const table = el("table");
+    for (const [k, v, u] of rows) {
       const tr = table.insertRow();
       tr.insertCell().textContent = k;
-      tr.insertCell().textContent = v;
+      const value = tr.insertCell();
+      const link = tr.insertCell();
+      link.className = "src";
+      if (u && u === v && WEB.test(u)) value.appendChild(webLink(u, u));
+      else {
+        value.textContent = v;
+        if (u && WEB.test(u)) link.appendChild(webLink(u, "source ↗"));
+        else if (u) link.textContent = u; // not a web address: shown, never followed
+      }
     }
-    panel.appendChild(table);
+    return table;
+  }
+  function showFacts(title, facts, links) {
+    panel.replaceChildren(el("h2", title), factTable(facts.map(([k, v]) => [k, v, ""])));
     if (links.length) {
-      const p = document.createElement("p");
-      p.textContent = "sources and links · 来源与链接:";
-      panel.appendChild(p);
-      const ul = document.createElement("ul");
-      for (const url of links) {
-        const li = document.createElement("li");
-        if (/^https?:\/\//.test(url)) {
-          const a = document.createElement("a");
-          a.href = url; a.textContent = url; a.target = "_blank"; a.rel = "noopener noreferrer";
-          li.appendChild(a);
-        } else li.textContent = url;
+      panel.appendChild(el("p", "sources and links · 来源与链接:"));
+      const ul = el("ul");
+      for (const href of links) {
+        const li = el("li");
+        if (WEB.test(href)) li.appendChild(webLink(href, href));
+        else li.textContent = href;
         ul.appendChild(li);
       }
       panel.appendChild(ul);
@@ -140,45 +231,85 @@
   }
   function showNode(id) {
     const n = byId.get(id);
-    const facts = [["name", n.label_en]].concat(n.label_zh ? [["名称", n.label_zh]] : [], n.facts, [["connections", String(n.degree)]]);
-    showFacts(label(n), facts, n.links);
+    panel.replaceChildren(el("h2", label(n)));
+    const shown = shownEdges(id);
+    const others = new Set(shown.map((eid) => { const e = edgeData.get(eid); return e.from === id ? e.to : e.from; }));
+    const head = [["name", n.label_en]];
+    if (n.label_zh) head.push(["名称", n.label_zh]);
+    head.push(["kind · 类型", n.group]);
+    if (isHub(n)) head.push([n.group === "forum" ? "participants shown · 当前显示的参与方" : "parties shown · 当前显示的缔约方", `${others.size}`]);
+    head.push(["connections shown · 当前连线", `${shown.length} of ${n.degree}`]);
+    panel.appendChild(factTable(head));
+    if (n.page && PAGE.test(n.page)) {
+      const p = el("p", undefined, "page-link");
+      const a = el("a", n.group === "forum" ? "forum page · 论坛页面" : "state page · 国家页面");
+      a.href = n.page;
+      p.appendChild(a);
+      panel.appendChild(p);
+    }
+    for (const s of n.sections) {
+      const box = el("section");
+      box.dataset.section = s.key;
+      box.appendChild(el("h3", `${s.heading} (${s.rows.length})`));
+      box.appendChild(factTable(s.rows.map((r) => [r[0], r[1], url(r[2])])));
+      panel.appendChild(box);
+    }
+  }
+  function showEdge(eid) {
+    const e = edgeData.get(eid);
+    showFacts(`${label(byId.get(e.from))} → ${label(byId.get(e.to))}`, e.facts, e.links.map(url));
+  }
+  if (data.layout_note) panel.appendChild(el("p", data.layout_note, "hint"));
+  const hint = [...panel.childNodes].map((x) => x.cloneNode(true));
+  function select(id) {
+    network.selectNodes([id]);
+    highlightNode(id);
+    showNode(id);
   }
   network.on("click", (params) => {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) {
-      const e = edgeData.get(params.edges[0]);
-      showFacts(`${label(byId.get(e.from))} → ${label(byId.get(e.to))}`, e.facts, e.links);
-    }
+    if (params.nodes.length) select(params.nodes[0]);
+    else if (params.edges.length) { highlightEdge(params.edges[0]); showEdge(params.edges[0]); }
+    else { clearHighlight(); panel.replaceChildren(...hint.map((x) => x.cloneNode(true))); }
   });
+  network.on("hoverNode", (p) => { hovered = p.node; restyle([p.node]); });
+  network.on("blurNode", (p) => { if (hovered === p.node) hovered = null; restyle([p.node]); });
+  network.on("zoom", () => restyle([...pinned, ...(hovered === null ? [] : [hovered])]));
 
   // --- search ------------------------------------------------------------------------------
   const search = document.getElementById("search");
+  const names = el("datalist");
+  names.id = "migkg-names";
+  for (const n of [...data.nodes].sort((a, b) => a.label_en.localeCompare(b.label_en))) {
+    const o = el("option"); o.value = n.label_en; names.appendChild(o);
+  }
+  document.body.appendChild(names);
+  search.setAttribute("list", names.id);
   search.addEventListener("change", () => {
-    const q = search.value.trim().toLowerCase();
+    const raw = search.value.trim(), q = raw.toLowerCase();
     if (!q) return;
-    const hit = data.nodes.find((n) => visibleNodes.has(n.id) &&
-      (n.label_en.toLowerCase().includes(q) || n.label_zh.includes(search.value.trim()) || (n.iso3 || "").toLowerCase() === q));
-    if (hit) {
-      network.selectNodes([hit.id]);
-      network.focus(hit.id, { scale: Math.max(network.getScale(), 0.6), animation: false });
-      showNode(hit.id);
-    }
+    const shown = data.nodes.filter((n) => visibleNodes.has(n.id));
+    const hit = shown.find((n) => (n.iso3 || "").toLowerCase() === q || n.label_en.toLowerCase() === q || n.label_zh === raw) ||
+      shown.find((n) => n.label_en.toLowerCase().includes(q) || (raw && n.label_zh.includes(raw)));
+    if (!hit) return;
+    select(hit.id);
+    // Close enough that the found node's label reads at about 16 px.
+    network.focus(hit.id, { scale: Math.max(scale(), 16 / (hit.font * fontFactor)), animation: false });
+    restyle([hit.id]);
   });
 
   // --- language ------------------------------------------------------------------------------
   document.getElementById("lang").addEventListener("change", (ev) => {
     lang = ev.target.checked ? "zh" : "en";
-    nodes.update(data.nodes.map((n) => ({ id: n.id, label: label(n) })));
-    document.querySelectorAll(".lang-en").forEach((el) => { el.hidden = lang !== "en"; });
-    document.querySelectorAll(".lang-zh").forEach((el) => { el.hidden = lang !== "zh"; });
+    restyle();
+    document.querySelectorAll(".lang-en").forEach((x) => { x.hidden = lang !== "en"; });
+    document.querySelectorAll(".lang-zh").forEach((x) => { x.hidden = lang !== "zh"; });
   });
 
   // --- legend --------------------------------------------------------------------------------
   const legend = document.getElementById("legend");
   for (const [group, colour] of Object.entries(data.legend)) {
-    const s = document.createElement("span");
-    s.className = "key";
-    const i = document.createElement("i");
+    const s = el("span", undefined, "key");
+    const i = el("i");
     i.style.background = colour;
     s.appendChild(i);
     s.appendChild(document.createTextNode(group));
@@ -186,10 +317,9 @@
   }
   for (const [group, colour] of Object.entries(NODE_COLOURS)) {
     if (!data.nodes.some((n) => n.group === group)) continue;
-    const s = document.createElement("span");
-    s.className = "key";
-    const i = document.createElement("i");
-    i.style.background = colour; i.style.borderRadius = "50%"; i.style.height = "0.8em"; i.style.width = "0.8em";
+    const s = el("span", undefined, "key");
+    const i = el("i", undefined, "dot");
+    i.style.background = colour;
     s.appendChild(i);
     s.appendChild(document.createTextNode(group + " (node)"));
     legend.appendChild(s);
@@ -197,7 +327,21 @@
 
   onDate();
   network.fit({ animation: false });
-  // A read-only handle for tests and the curious: current labels and what is shown.
-  window.migkg = Object.freeze({ label: (id) => nodes.get(id).label, visibleNodes: () => [...visibleNodes] });
+  // The layout leaves room for labels of READABLE px at the usual pane size; on a smaller pane
+  // the labels grow to stay readable (and may then touch).
+  const smallest = Math.min(...data.nodes.map((n) => n.font));
+  if (data.nodes.length && smallest * scale() < READABLE) {
+    fontFactor = READABLE / (smallest * scale());
+    restyle();
+  }
+  // A read-only handle for tests and the curious: labels, what is shown and highlighted, sizes.
+  window.migkg = Object.freeze({
+    label: (id) => nodes.get(id).label,
+    visibleNodes: () => [...visibleNodes],
+    highlighted: () => [...lit],
+    fontSize: (id) => nodes.get(id).font.size,
+    scale: () => scale(),
+    position: (id) => network.canvasToDOM(network.getPosition(id)),
+  });
   window.migkgReady = true;
 })();
