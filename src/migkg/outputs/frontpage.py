@@ -138,6 +138,12 @@ def render_front_page(ws, networks: list[Network], today: str | None = None, rep
             transfers=len(transfers),
             persons=persons,
             court_events=len({e["event"] for e in view.court_events}),
+            # How current the arrangements are: their newest dated event of any kind.
+            latest_arrangement_event=max(
+                [c["date"] for c in view.arrangement_status] + [t["date"] for t in transfers]
+                + [e["date"] for e in view.court_events if e["date"]],
+                default="",
+            ),
             datasets=[dict(zip(datasets.columns, r)) for r in datasets.rows],
             states_by_region=sorted(by_region.items()),
             networks=[
