@@ -595,9 +595,13 @@ def _bands(g: nx.MultiDiGraph, hub_nodes: list[str], texts, sizes) -> dict[str, 
                     x += w
         return pos, 2 * band + row_h * sum(1 for side_rows in rows for row in side_rows if row)
 
-    # The width whose drawing has the pane's proportions: bisection, each step one packing.
-    lo = max(w for w, _ in boxes.values())
-    hi = max(lo, sum(w for w, _ in boxes.values()))
+    return _fit(place, max(w for w, _ in boxes.values()), sum(w for w, _ in boxes.values()))
+
+
+def _fit(place, narrowest: float, widest: float):
+    """The positions `place(width)` gives at the width whose drawing has the pane's proportions
+    (`place` returns positions and height): bisection, each step one packing."""
+    lo, hi = narrowest, max(narrowest, widest)
     for _ in range(14):
         mid = (lo + hi) / 2
         if place(mid)[1] * ASPECT > mid:
@@ -682,12 +686,4 @@ def _parts(g: nx.MultiDiGraph, texts, sizes, hubs, first: str = "") -> dict[str,
             row_h = max(row_h, h)
         return out, y + row_h
 
-    lo = max(d[3] for d in drawn)
-    hi = max(lo, sum(d[3] for d in drawn))
-    for _ in range(14):
-        mid = (lo + hi) / 2
-        if place(mid)[1] * ASPECT > mid:
-            lo = mid
-        else:
-            hi = mid
-    return place(hi)[0]
+    return _fit(place, max(d[3] for d in drawn), sum(d[3] for d in drawn))
