@@ -36,8 +36,9 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format
 
 
 def _ws(ctx: typer.Context) -> Workspace:
-    if ctx.obj is None:  # made on first use, so `--help` works outside a checkout
-        ctx.obj = Workspace.open()
+    if not isinstance(ctx.obj, Workspace):  # made on first use, so `--help` works outside a checkout
+        root = ctx.obj.get("project") if isinstance(ctx.obj, dict) else None
+        ctx.obj = Workspace.open(root)
     return ctx.obj
 
 
@@ -416,11 +417,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    project: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--project",
+            help="The project folder (with ontology/, graph/, queries/). Default: $MIGKG_HOME, else the "
+            "checkout you are in, else the data installed with the package.",
+        ),
+    ] = None,
 ) -> None:
-    pass
+    ctx.obj = {"project": project} if project else None
 
 
 def main() -> None:

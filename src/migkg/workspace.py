@@ -76,7 +76,12 @@ class Workspace:
     @classmethod
     def open(cls, root: Path | None = None, extra: Iterable[Path] = (), step: Step | None = None) -> "Workspace":
         """The workspace of the project at `root`, or of the project found as `find_project` finds it."""
-        return cls(Project(root) if root else find_project(), extra, step)
+        if root is not None and not (Path(root) / "ontology" / "migkg.ttl").is_file():
+            raise MigkgError(
+                f"{root} is not a migkg project folder: it has no ontology/migkg.ttl",
+                hint="give the folder that holds ontology/, graph/ and queries/",
+            )
+        return cls(Project(Path(root)) if root else find_project(), extra, step)
 
     @classmethod
     def of_graph(cls, project: Project, kg: KnowledgeGraph, step: Step | None = None) -> "Workspace":

@@ -63,15 +63,24 @@ class Project:
         return sorted(p for p in self.graph_dir.rglob("*") if p.suffix in {".ttl", ".nt", ".trig", ".nq"})
 
 
+# Where a wheel carries the project's data (setup.py copies ontology/, graph/ and queries/ there).
+PACKAGED = Path(__file__).resolve().parents[1] / "_project"
+
+
 def find_project(start: Path | None = None) -> Project:
-    """Find the project root: $MIGKG_HOME, else the checkout this package was installed from."""
+    """Find the project root: $MIGKG_HOME, else the checkout this package was installed from,
+    else the checkout the current folder is in, else the data installed with the package.
+
+    A checkout comes before the packaged copy, so a curator's edits are what migkg reads.
+    """
     env = os.environ.get("MIGKG_HOME")
     candidates = [Path(env)] if env else []
-    candidates += [Path(__file__).resolve().parents[2], (start or Path.cwd()).resolve()]
+    here = (start or Path.cwd()).resolve()
+    candidates += [Path(__file__).resolve().parents[3], here, *here.parents, PACKAGED]
     for c in candidates:
         if (c / "ontology" / "migkg.ttl").is_file():
             return Project(c)
     raise MigkgError(
         "cannot find the migkg project folders (ontology/, graph/, queries/)",
-        hint="run migkg from a checkout of the project, or set MIGKG_HOME to its folder",
+        hint="run migkg from a checkout of the project, pass --project DIR, or set MIGKG_HOME to its folder",
     )
