@@ -64,3 +64,14 @@ def test_project_option_names_a_folder_that_is_not_a_project(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 2, (r.returncode, r.stderr)
     assert f"{tmp_path} is not a migkg project folder" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_installed_migkg_builds_from_the_packaged_data(installed, tmp_path):
+    _, target = installed
+    env = {k: v for k, v in os.environ.items() if k != "MIGKG_HOME"}
+    env["PYTHONPATH"] = str(target)
+    r = subprocess.run([sys.executable, "-m", "migkg", "build", "--out", str(tmp_path / "dist")],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    for name in ("migkg.ttl", "report.md", "index.html", "map.html", "states/CHN.html"):
+        assert (tmp_path / "dist" / name).is_file(), name
