@@ -55,7 +55,7 @@ def test_map_join_by_iso_numeric(ws):
 
 
 def test_atlas_data_holds_every_action_once(ws):
-    data = atlas_data(ws.view, ws.currency, "2026-12-02")
+    data = atlas_data(ws.view, ws.currency, ws.map_coverage, "2026-12-02")
     n = sum(len(v) for v in data["acts"].values())
     total = int(next(iter(ws.graph.query("SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/migkg/ontology#TreatyAction> }")))["n"].value)
     assert n == total
@@ -70,7 +70,7 @@ def test_a_hostile_label_cannot_close_the_data_script():
     kg = kg_with(FIXTURES / "viz" / "hostile.ttl")
     derive(kg, QueryCatalog(PROJECT))
     ws = Workspace.of_graph(PROJECT, kg)
-    data = atlas_json(atlas_data(ws.view, ws.currency, "2026-12-02"))
+    data = atlas_json(atlas_data(ws.view, ws.currency, ws.map_coverage, "2026-12-02"))
     assert "</script" not in data.lower() and "<img" not in data
     assert json.loads(data)["actors"][0]["en"].startswith("<script>")
     html = render_view(next(v for v in VIEWS if v.key == "matrix"), data, ws.currency_note)

@@ -143,6 +143,11 @@ class Workspace:
         return ViewData.read(self.graph, self.catalog)
 
     @cached_property
+    def map_coverage(self) -> worldmap.MapCoverage:
+        """Which states the map's shapes join, and which not (the map page and the report list it)."""
+        return worldmap.coverage(self.view)
+
+    @cached_property
     def networks(self) -> NetworkBuilder:
         return NetworkBuilder(self.view)
 
@@ -207,7 +212,7 @@ class Workspace:
             triples=triples,
             today=today,
             migration={name: self.query(name, params).table() for name, params in MIGRATION_QUERIES.items()},
-            map_coverage=worldmap.coverage(self.view),
+            map_coverage=self.map_coverage,
         )
 
     # --- asking questions ----------------------------------------------------

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..core.results import Table
-from . import worldmap
 from .networks import KIND_COLOURS
-from .viewdata import ViewData, forum_page, instrument_order, state_page
+from .viewdata import Row, ViewData, forum_page, state_page
+from .worldmap import MapCoverage
 
 # Status colours: consents by kind (as on the network pages); the rest from light to dark grey
 # so that "no action" and "not known" read as absence, and a denunciation in red.
@@ -56,8 +56,9 @@ def _currency(currency: Table) -> dict[str, dict[str, str]]:
     }
 
 
-def atlas_data(view: ViewData, currency: Table, today: str) -> dict:
-    """Everything the map, matrix and timeline pages need, as plain JSON-ready values."""
+def atlas_data(view: ViewData, currency: Table, cov: MapCoverage, today: str) -> dict:
+    """Everything the map, matrix and timeline pages need, as plain JSON-ready values; `cov` is
+    what the map could not join (`worldmap.coverage`), which the page lists."""
     keys = view.treaty_keys()
     labels = {i["key"]: i for i in view.instruments if i["key"]}
     cur = _currency(currency)
@@ -98,7 +99,7 @@ def atlas_data(view: ViewData, currency: Table, today: str) -> dict:
     for m in view.memberships:
         if m["forum"] in forum_rows and m["member"] in index:
             forum_rows[m["forum"]]["members"].append([index[m["member"]], m["role"], m["start"], m["end"]])
-    cov = worldmap.coverage(view)
+    deals, unattached = arrangements(view)
     stats = {}
     for iri, m in view.migration.items():
         if iri in index:
@@ -133,15 +134,9 @@ def atlas_data(view: ViewData, currency: Table, today: str) -> dict:
         "forums": sorted(forum_rows.values(), key=lambda f: f["en"].casefold()),
         "stats": stats,
         "marks": marks(view),
-        "arrangements": arrangements(view, index),
+        "arrangements": deals,
         "map_unmatched": {"states": cov.states_without_shape, "shapes": cov.shapes_without_state},
-        # Transfers the graph ties to no arrangement (e.g. removals under a statute alone).
-        "other_transfers": [
-            [t["date"], int(t["head_count"]) if t["head_count"] else None,
-             view.actor(t["from"])["iso3"], view.actor(t["to"])["iso3"], t["label_en"], t["source"]]
-            for t in view.transfers
-            if t["arrangement"] not in {p["arrangement"] for p in view.arrangement_parties}
-        ],
+        "other_transfers": unattached,
     }
 
 
@@ -165,8 +160,14 @@ def marks(view: ViewData) -> list[dict]:
     return sorted(out, key=lambda m: (m["date"], m["en"]))
 
 
-def arrangements(view: ViewData, index: dict[str, int]) -> list[dict]:
-    """Each arrangement with its parties, status history, court events and transfers."""
+def _transfer(view: ViewData, t: Row) -> list:
+    return [t["date"], int(t["head_count"]) if t["head_count"] else None,
+            view.actor(t["from"])["iso3"], view.actor(t["to"])["iso3"], t["label_en"], t["source"]]
+
+
+def arrangements(view: ViewData) -> tuple[list[dict], list[list]]:
+    """Each arrangement with its parties, status history, court events and transfers; and the
+    transfers the graph ties to no arrangement (e.g. removals under a statute alone)."""
     by: dict[str, dict] = {}
     for p in view.arrangement_parties:
         a = by.setdefault(
@@ -174,24 +175,22 @@ def arrangements(view: ViewData, index: dict[str, int]) -> list[dict]:
             {"id": p["arrangement"], "en": p["label_en"], "zh": p["label_zh"], "type": p["type"], "source": p["source"],
              "parties": [], "changes": [], "rulings": [], "transfers": []},
         )
-        a["parties"].append([view.actor(p["actor"])["iso3"] or view.actor(p["actor"])["label_en"], p["role"]])
+        party = view.actor(p["actor"])
+        a["parties"].append([party["iso3"] or party["label_en"], p["role"]])
     for c in view.arrangement_status:
         if c["arrangement"] in by:
             by[c["arrangement"]]["changes"].append([c["date"], c["status"], c["source"]])
     for e in view.court_events:
         if e["concerns"] in by and e["date"]:
             by[e["concerns"]]["rulings"].append([e["date"], e["kind"], e["case"] or e["court"], e["outcome"], e["source"]])
+    unattached = []
     for t in view.transfers:
-        if t["arrangement"] in by:
-            by[t["arrangement"]]["transfers"].append(
-                [t["date"], int(t["head_count"]) if t["head_count"] else None,
-                 view.actor(t["from"])["iso3"], view.actor(t["to"])["iso3"], t["label_en"], t["source"]]
-            )
+        (by[t["arrangement"]]["transfers"] if t["arrangement"] in by else unattached).append(_transfer(view, t))
     for a in by.values():
         a["changes"].sort()
         a["rulings"].sort()
         a["transfers"].sort(key=lambda t: t[0])
-    return sorted(by.values(), key=lambda a: (min((c[0] for c in a["changes"]), default="9999"), a["en"]))
+    ordered = sorted(by.values(), key=lambda a: (min((c[0] for c in a["changes"]), default="9999"), a["en"]))
+    return ordered, unattached
 
 
-__all__ = ["atlas_data", "instrument_order", "STATUS_COLOURS"]

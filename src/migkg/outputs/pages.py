@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +20,9 @@ ASSETS = resources.files(__package__) / "assets"
 VIS_DIR = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
+@cache
 def env() -> jinja2.Environment:
+    """The one template environment: every page's templates are compiled once per process."""
     return jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: (ASSETS / name).read_text("utf-8")),
         autoescape=True,
@@ -27,10 +30,14 @@ def env() -> jinja2.Environment:
     )
 
 
+def script_safe(json_text: str) -> str:
+    """JSON text that cannot close the <script> element it sits in, whatever its strings contain."""
+    return json_text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def script_safe_json(value) -> str:
-    """JSON that cannot close the <script> element it sits in, whatever the labels contain."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    """`value` as JSON, script-safe (see `script_safe`)."""
+    return script_safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def _vis_assets() -> tuple[str, str]:
@@ -160,22 +167,31 @@ def render_page(net: Network, note: str) -> str:
 
 
 def write_pages(
-    nets: list[Network], note: str, out: Path, step: Callable[[str], None] = lambda s: None, staged: bool = True
+    nets: list[Network],
+    note: str,
+    out: Path,
+    step: Callable[[str], None] = lambda s: None,
+    staged: bool = True,
+    index: bool = True,
 ) -> list[Path]:
     """Write a page per network and index.html into `out` (all or nothing), each page saying `note`.
 
-    `staged=False` writes straight into `out`, for a caller that is itself writing a staged folder.
+    `staged=False` writes straight into `out`, for a caller that is itself writing a staged folder;
+    `index=False` leaves index.html to a caller that writes a front page of its own.
     """
     if not staged:
-        return _pages_into(out, nets, note, step)
+        return _pages_into(out, nets, note, step, index)
     with staged_dir(out) as stage:
-        return [out / p.name for p in _pages_into(stage, nets, note, step)]
+        return [out / p.name for p in _pages_into(stage, nets, note, step, index)]
 
 
-def _pages_into(stage: Path, nets: list, note: str, step: Callable[[str], None]) -> list[Path]:
+def _pages_into(stage: Path, nets: list, note: str, step: Callable[[str], None], index: bool) -> list[Path]:
     for net in nets:
         step(f"drawing {net.key}")
         (stage / f"{net.key}.html").write_text(render_page(net, note), encoding="utf-8")
+    written = [stage / f"{n.key}.html" for n in nets]
+    if not index:
+        return sorted(written)
     pages = [
         {
             "file": f"{n.key}.html",
@@ -186,10 +202,10 @@ def _pages_into(stage: Path, nets: list, note: str, step: Callable[[str], None])
         }
         for n in nets
     ]
-    index = (
+    listing = (
         env()
         .get_template("index.html")
         .render(pages=pages, note=note, page_css=(ASSETS / "page.css").read_text("utf-8"))
     )
-    (stage / "index.html").write_text(index, encoding="utf-8")
-    return sorted([stage / f"{n.key}.html" for n in nets] + [stage / "index.html"])
+    (stage / "index.html").write_text(listing, encoding="utf-8")
+    return sorted(written + [stage / "index.html"])

@@ -36,8 +36,8 @@ def write_site(
 def _site_into(ws, stage: Path, networks: list, today: str | None, report: bool) -> list[Path]:
     step: Callable[[str], None] = ws.step
     today = today or date.today().isoformat()
-    files = write_pages(networks, ws.currency_note, stage, step=step, staged=False)
-    data = atlas_json(atlas_data(ws.view, ws.currency, today))
+    files = write_pages(networks, ws.currency_note, stage, step=step, staged=False, index=False)
+    data = atlas_json(atlas_data(ws.view, ws.currency, ws.map_coverage, today))
     for view in VIEWS:
         step(f"drawing the {view.key}")
         path = stage / f"{view.key}.html"
@@ -45,8 +45,8 @@ def _site_into(ws, stage: Path, networks: list, today: str | None, report: bool)
         files.append(path)
     step("writing a page per state and per forum")
     files += write_profiles(ws.view, ws.networks, ws.currency_note, stage, step=step, today=today)
-    # The front page replaces the network pages' plain list: it links every page written above.
+    # The front page, not the network pages' plain list, is index.html: it links every page above.
     step("writing the front page")
     front = stage / "index.html"
     front.write_text(render_front_page(ws, networks, today, report), encoding="utf-8")
-    return sorted(set(files) | {front})
+    return sorted(files + [front])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .pages import ASSETS, env, script_safe_json
+from .pages import ASSETS, env, script_safe, script_safe_json
 from .worldmap import VENDOR, topology_text
 
 
@@ -61,7 +61,7 @@ def render_view(view: View, data_json: str, note: str) -> str:
 @cache
 def script_safe_topology() -> str:
     # The shapes are vendored data, but they go through the same escaping as everything else.
-    return topology_text().replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_safe(topology_text())
 
 
 def atlas_json(data: dict) -> str:
