@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .viewdata import Row, ViewData, forum_page, instrument_order, state_page
+from .viewdata import ViewData, forum_page, instrument_order, state_page
 
 
 @dataclass
@@ -103,21 +103,11 @@ class NetworkBuilder:
         self.transfer_rows = view.transfers
         self.consent_kinds = view.consent_kinds
         self.migration = view.migration
-        # Indexed once: a state's panel lists its rows from every network, whichever page it is on.
-        self._actions_of: dict[str, list[Row]] = defaultdict(list)
-        for r in self.actions:
-            self._actions_of[r["actor"]].append(r)
-        self._memberships_of: dict[str, list[Row]] = defaultdict(list)
-        for r in self.memberships:
-            self._memberships_of[r["member"]].append(r)
-        self._arrangements_of: dict[str, list[Row]] = defaultdict(list)
-        for r in self.arrangement_rows:
-            self._arrangements_of[r["actor"]].append(r)
-        self._transfers_of: dict[str, list[Row]] = defaultdict(list)
-        for r in self.transfer_rows:
-            self._transfers_of[r["from"]].append(r)
-            if r["to"] != r["from"]:
-                self._transfers_of[r["to"]].append(r)
+        # Grouped once in the view: a state's panel lists its rows from every network, whichever page it is on.
+        self._actions_of = view.actions_by_actor
+        self._memberships_of = view.memberships_by_member
+        self._arrangements_of = view.parties_by_actor
+        self._transfers_of = view.transfers_by_end
         self._forum_rows = {f["forum"]: f for f in view.forums}
         self._panels: dict[str, list[dict]] = {}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from .networks import KIND_COLOURS, NetworkBuilder, migration_facts
 from .pages import ASSETS, env
-from .viewdata import Row, ViewData, forum_page, instrument_order, state_page
+from .viewdata import Row, ViewData, forum_page, group_by, instrument_order, state_page
 
 NOT_RECORDED = "not recorded · 未记录"
 _WEB = re.compile(r"https?://[^\s/?#]+", re.IGNORECASE)
@@ -60,15 +60,6 @@ def _safe(page: str) -> str:
     return page if _PAGE.fullmatch(page) else ""
 
 
-def group_by(rows: Iterable[Row], *cols: str) -> dict[str, list[Row]]:
-    """Rows by the value of each of `cols` (a row lands under both ends of a transfer)."""
-    out: dict[str, list[Row]] = defaultdict(list)
-    for r in rows:
-        for v in dict.fromkeys(r[c] for c in cols):
-            out[v].append(r)
-    return out
-
-
 @dataclass
 class Index:
     """The view's rows grouped once by what a page is about."""
@@ -91,15 +82,15 @@ class Index:
 
     def __post_init__(self) -> None:
         v = self.view
-        self.actions = group_by(v.actions, "actor")
+        self.actions = v.actions_by_actor
         self.statements = group_by(v.statements, "action")
-        self.by_member = group_by(v.memberships, "member")
+        self.by_member = v.memberships_by_member
         self.by_forum = group_by(v.memberships, "forum")
         self.parties = group_by(v.arrangement_parties, "arrangement")
-        self.party_of = group_by(v.arrangement_parties, "actor")
+        self.party_of = v.parties_by_actor
         self.status = group_by(v.arrangement_status, "arrangement")
         self.court = group_by(v.court_events, "concerns")
-        self.transfers = group_by(v.transfers, "from", "to")
+        self.transfers = v.transfers_by_end
         self.calls = group_by(v.calls, "forum")
         self.outputs = group_by(v.outputs, "forum")
         self.forum_keys = {f["forum"]: f["key"] for f in v.forums}

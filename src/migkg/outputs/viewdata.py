@@ -7,7 +7,10 @@ show its rows.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..core.queries import QueryCatalog
 from ..core.store import KnowledgeGraph
@@ -20,6 +23,15 @@ def rows(kg: KnowledgeGraph, catalog: QueryCatalog, name: str) -> list[Row]:
     solutions = kg.query(catalog.get(f"viz/{name}").text)
     cols = [v.value for v in solutions.variables]
     return [{c: (s[c].value if s[c] is not None else "") for c in cols} for s in solutions]
+
+
+def group_by(rows: Iterable[Row], *cols: str) -> dict[str, list[Row]]:
+    """Rows by the value of each of `cols`, in their order (a row lands under both ends of a transfer)."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        for v in dict.fromkeys(r[c] for c in cols):
+            out[v].append(r)
+    return dict(out)
 
 
 @dataclass
@@ -61,6 +73,24 @@ class ViewData:
             court_events=r("court-events"),
             migration={m["actor"]: m for m in r("migration-facts")},
         )
+
+    # Each actor's rows, grouped once for every page that lists them (networks' panels, state pages).
+    @cached_property
+    def actions_by_actor(self) -> dict[str, list[Row]]:
+        return group_by(self.actions, "actor")
+
+    @cached_property
+    def memberships_by_member(self) -> dict[str, list[Row]]:
+        return group_by(self.memberships, "member")
+
+    @cached_property
+    def parties_by_actor(self) -> dict[str, list[Row]]:
+        return group_by(self.arrangement_parties, "actor")
+
+    @cached_property
+    def transfers_by_end(self) -> dict[str, list[Row]]:
+        """Transfers under the actor they leave from and the one they go to."""
+        return group_by(self.transfers, "from", "to")
 
     def actor(self, iri: str) -> Row:
         """An actor's row; an IRI the actors query does not know gets a placeholder row."""
