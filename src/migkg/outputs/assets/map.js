@@ -137,9 +137,8 @@
     .on("click", (ev, f) => { const x = actorOf(f); if (x && x.a.page) window.location.href = x.a.page; });
 
   // --- controls -------------------------------------------------------------------------------
-  const firstDate = data.instruments.length ? data.instruments.map((i) => i.adopted).filter(Boolean).sort()[0] || "1950-01-01" : "1950-01-01";
   const slider = S.timeSlider(document.getElementById("date"), document.getElementById("date-label"),
-    document.getElementById("play"), firstDate, S.today() > data.today ? S.today() : data.today, (iso) => { date = iso; draw(); });
+    document.getElementById("play"), ...S.span(data), (iso) => { date = iso; draw(); });
   instrumentSelect.addEventListener("change", draw);
   document.getElementById("layer").addEventListener("change", (ev) => {
     layer = ev.target.value;

@@ -163,11 +163,10 @@
     for (const s of ["signatory", "uncertain", "denounced", "none"]) legendBox.appendChild(S.legendKey(data.status_colours[s], data.status_names[s][lang === "zh" ? 1 : 0]));
   }
 
-  const firstDate = data.instruments.map((i) => i.adopted).filter(Boolean).sort()[0] || "1950-01-01";
   header();
   legend();
   const slider = S.timeSlider(document.getElementById("date"), document.getElementById("date-label"),
-    document.getElementById("play"), firstDate, S.today() > data.today ? S.today() : data.today, (iso) => { date = iso; draw(); });
+    document.getElementById("play"), ...S.span(data), (iso) => { date = iso; draw(); });
   groupSelect.addEventListener("change", draw);
   forumSelect.addEventListener("change", draw);
   S.languageSwitch(document.getElementById("lang"), (l) => { lang = l; header(); legend(); draw(); });

@@ -67,6 +67,13 @@ var MigkgStatus = (function () {
     return document.createTextNode(url || "");
   }
 
+  // The dates a view's slider spans: from the first instrument's adoption to today (the viewer's,
+  // or the build's if the viewer's clock is behind it).
+  function span(data) {
+    const first = data.instruments.map((i) => i.adopted).filter(Boolean).sort()[0] || "1950-01-01";
+    return [first, today() > data.today ? today() : data.today];
+  }
+
   // A date slider (by day, from `first` to `last`) with a play button that runs it through time
   // in about 12 seconds. `onChange(iso)` is called with each date shown.
   function timeSlider(slider, label, play, first, last, onChange) {
@@ -122,6 +129,6 @@ var MigkgStatus = (function () {
   }
 
   return Object.freeze({
-    statusOf, colour, dateText, kindText, today, toDay, fromDay, sourceNode, timeSlider, languageSwitch, name, legendKey,
+    statusOf, colour, dateText, kindText, today, toDay, fromDay, sourceNode, span, timeSlider, languageSwitch, name, legendKey,
   });
 })();
