@@ -50,6 +50,16 @@ def project_ws():
     return Workspace.of_graph(PROJECT, kg)
 
 
+@pytest.fixture(scope="session")
+def project_site(project_ws, tmp_path_factory):
+    """The project's whole site (and China's ego network page), written once for the page tests to open."""
+    from migkg.outputs.site import write_site
+
+    out = tmp_path_factory.mktemp("site")
+    write_site(project_ws, out, ["CHN"])
+    return out
+
+
 @pytest.fixture(scope="module")
 def browser():
     """A headless Chromium per test module (Playwright's sync API allows one running at a time,

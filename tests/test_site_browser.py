@@ -33,10 +33,8 @@ def ws(project_ws):
 
 
 @pytest.fixture(scope="module")
-def site(ws, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    write_site(ws, out, ["CHN"])
-    return out
+def site(project_site) -> Path:
+    return project_site
 
 
 Page = LoadedPage
