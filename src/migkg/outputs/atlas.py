@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..core.results import Table
+from .coverage import currency_by_treaty
 from .networks import KIND_COLOURS
 from .viewdata import Row, ViewData, forum_page, state_page
 from .worldmap import MapCoverage
@@ -44,24 +45,12 @@ KIND_NAMES_ZH = {
 }
 
 
-def _currency(currency: Table) -> dict[str, dict[str, str]]:
-    col = {c: i for i, c in enumerate(currency.columns)}
-    return {
-        r[col["mtdsg"]]: {
-            "table_as_of": r[col["table_as_of"]],
-            "later_actions": r[col["later_actions"]],
-            "latest_later_action": r[col["latest_later_action"]],
-        }
-        for r in currency.rows
-    }
-
-
 def atlas_data(view: ViewData, currency: Table, cov: MapCoverage, today: str) -> dict:
     """Everything the map, matrix and timeline pages need, as plain JSON-ready values; `cov` is
     what the map could not join (`worldmap.coverage`), which the page lists."""
     keys = view.treaty_keys()
     labels = {i["key"]: i for i in view.instruments if i["key"]}
-    cur = _currency(currency)
+    cur = currency_by_treaty(currency)
     instruments = [
         {
             "key": k,

@@ -21,6 +21,19 @@ def instrument_currency(kg: KnowledgeGraph, catalog: QueryCatalog) -> Table:
     return report_table(kg, catalog, "instrument-currency")
 
 
+def currency_by_treaty(currency: Table) -> dict[str, dict[str, str]]:
+    """`instrument_currency` by treaty key: table_as_of, later_actions, latest_later_action."""
+    col = {c: i for i, c in enumerate(currency.columns)}
+    return {
+        r[col["mtdsg"]]: {
+            "table_as_of": r[col["table_as_of"]],
+            "later_actions": r[col["later_actions"]],
+            "latest_later_action": r[col["latest_later_action"]],
+        }
+        for r in currency.rows
+    }
+
+
 def currency_note(currency: Table) -> str:
     """One line beside query results and on every page, from `instrument_currency`."""
     parts = []

@@ -7,6 +7,7 @@ from collections import defaultdict
 from datetime import date as Date
 
 from .atlas import STATUS_COLOURS
+from .coverage import currency_by_treaty
 from .networks import KIND_COLOURS, Network
 from .pages import ASSETS, env
 from .previews import grid_preview, line_preview, map_preview, network_preview
@@ -36,14 +37,14 @@ def parties_today(ws, keys: list[str], today: str) -> dict[str, tuple[set[str], 
 def instrument_rows(ws, keys: list[str], today: str, parties) -> list[dict]:
     view = ws.view
     labels = {i["key"]: i for i in view.instruments if i["key"]}
-    cur = {r[0]: r for r in ws.currency.rows}
+    cur = currency_by_treaty(ws.currency)
     figures = ws.status_figures
     latest_figure = {}
     for r in figures.rows:  # ordered by instrument and date: the last one per instrument is the newest
         latest_figure[r[_col(figures, "instrument")]] = {c: r[i] for i, c in enumerate(figures.columns)}
     rows = []
     for k in keys:
-        c = cur.get(k, [k, "unknown", "0", ""])
+        c = cur.get(k, {"table_as_of": "unknown", "later_actions": "0", "latest_later_action": ""})
         rows.append(
             {
                 "key": k,
@@ -51,9 +52,9 @@ def instrument_rows(ws, keys: list[str], today: str, parties) -> list[dict]:
                 "zh": labels.get(k, {}).get("label_zh", ""),
                 "parties": len(parties[k][0]),
                 "uncertain": len(parties[k][1]),
-                "table_as_of": c[1],
-                "later": c[2],
-                "latest_later": c[3],
+                "table_as_of": c["table_as_of"],
+                "later": c["later_actions"],
+                "latest_later": c["latest_later_action"],
                 "figure": latest_figure.get(k),
             }
         )
