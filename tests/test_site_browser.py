@@ -18,6 +18,7 @@ from migkg.steps.derive import derive
 from migkg.workspace import Workspace
 
 from support import FIXTURES, PROJECT, kg_with
+from support.graphs import parties_as_of
 from support.browser import CHROMIUM, LoadedPage
 
 pytestmark = [
@@ -38,15 +39,6 @@ def site(project_site) -> Path:
 
 
 Page = LoadedPage
-
-
-def parties(ws, instrument: str, day: str) -> tuple[set[str], set[str]]:
-    """Actors parties-as-of counts as parties on `day`, and those it lists as uncertain (and not parties)."""
-    t = ws.query("parties-as-of", {"instrument": instrument, "date": day}).table()
-    col = {c: i for i, c in enumerate(t.columns)}
-    who = [(r[col["iso3"]] or r[col["name_en"]], r[col["status"]]) for r in t.rows]
-    party = {w for w, s in who if s == "party"}
-    return party, {w for w, s in who if s == "uncertain"} - party
 
 
 @pytest.mark.parametrize("name", ["index", "map", "matrix"])
@@ -70,7 +62,7 @@ def test_front_page_links_every_view_and_every_state_and_forum(browser, site, ws
     today = date.today().isoformat()
     for key in ("V-2", "XVIII-12-b"):
         shown = page.js("(k) => document.querySelector(`#instruments tr[data-key='${k}']`).dataset.parties", key)
-        assert int(shown) == len(parties(ws, key, today)[0])
+        assert int(shown) == len(parties_as_of(ws, key, today)[0])
 
 
 def consents(ws, instrument: str, n: int) -> list[tuple[str, str, str, str]]:
@@ -101,12 +93,12 @@ def test_map_colours_follow_the_graph_before_and_after_consent(browser, site, ws
         page.js("(d) => window.migkg.setDate(d)", before)
         shape = page.js("(s) => window.migkg.shape(s)", iso3)
         assert shape is not None, f"{iso3} has no shape on the map"
-        assert iso3 not in parties(ws, "V-2", before)[0]
+        assert iso3 not in parties_as_of(ws, "V-2", before)[0]
         expected = STATUS_COLOURS["signatory"] if signed == "true" else STATUS_COLOURS["none"]
         assert shape["fill"] == expected, (iso3, before, shape)
         page.js("(d) => window.migkg.setDate(d)", day)
         shape = page.js("(s) => window.migkg.shape(s)", iso3)
-        assert iso3 in parties(ws, "V-2", day)[0]
+        assert iso3 in parties_as_of(ws, "V-2", day)[0]
         assert (shape["status"], shape["kind"], shape["fill"]) == ("party", kind, KIND_COLOURS[kind]), (iso3, day)
     page.shot("site-map-V-2")
     page.page.select_option("#layer", "share")
@@ -159,7 +151,7 @@ def test_matrix_column_counts_equal_parties_as_of(browser, site, ws):
     for day in ("1985-06-30", "2015-01-01", uncertain_day):
         counts = matrix_counts(page, day)
         for key in ws.view.treaty_keys():
-            party, uncertain = parties(ws, key, day)
+            party, uncertain = parties_as_of(ws, key, day)
             assert counts[key] == {"parties": len(party), "uncertain": len(uncertain)}, (key, day)
     assert matrix_counts(page, uncertain_day)[straddle["key"].value]["uncertain"] >= 1
     page.shot("site-matrix")

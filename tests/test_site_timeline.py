@@ -14,6 +14,7 @@ from migkg.steps.derive import derive
 from migkg.workspace import Workspace
 
 from support import FIXTURES, PROJECT, kg_with
+from support.graphs import parties_as_of
 from support.browser import CHROMIUM, LoadedPage
 
 pytestmark = [
@@ -62,15 +63,6 @@ class Page(LoadedPage):
         super().__init__(browser, path, ready="window.migkgTimelineReady === true", full_page=True)
 
 
-def statuses(ws, instrument: str, day: str) -> tuple[set[str], set[str]]:
-    """Distinct actors parties-as-of counts as parties on `day`, and those only uncertain."""
-    t = ws.query("parties-as-of", {"instrument": instrument, "date": day}).table()
-    col = {c: i for i, c in enumerate(t.columns)}
-    who = [(r[col["iso3"]] or r[col["name_en"]], r[col["status"]]) for r in t.rows]
-    party = {w for w, s in who if s == "party"}
-    return party, {w for w, s in who if s == "uncertain"} - party
-
-
 def graph_count(ws, query: str) -> int:
     return int(next(iter(ws.graph.query(query)))["n"].value)
 
@@ -89,7 +81,7 @@ def test_loads_offline_without_errors(browser, site):
 )
 def test_drawn_counts_match_parties_as_of(browser, site, ws, instrument, day):
     page = Page(browser, site / "timeline.html")
-    party, uncertain = statuses(ws, instrument, day)
+    party, uncertain = parties_as_of(ws, instrument, day)
     assert party
     assert page.js("([k, d]) => window.migkgTimeline.counts(k, d)", [instrument, day]) == len(party)
     assert page.js("([k, d]) => window.migkgTimeline.uncertain(k, d)", [instrument, day]) == len(uncertain)
@@ -109,7 +101,7 @@ def test_forum_filter_counts_its_members_only(browser, site, ws):
           FILTER(!BOUND(?s) || STR(?s) <= "{day}") FILTER(!BOUND(?e) || STR(?e) >= "2020") }}"""
     )
     members = {r["iso3"].value for r in rows}
-    party, _ = statuses(ws, "V-2", day)
+    party, _ = parties_as_of(ws, "V-2", day)
     shown = page.js("window.migkgTimeline.counts('V-2', '2020-01-01')")
     assert 0 < shown == len(party & members) < before
     page.offline_and_clean()
