@@ -25,7 +25,7 @@ from .core.execution import Bounds, stream_rows
 from .core.params import parse_assignments
 from .core.project import Project, find_project
 from .core.queries import NamedQuery, QueryCatalog
-from .core.results import Table
+from .core.results import Table, cell_text, cell_value
 from .core.sparql_safety import check_query
 from .core.store import KnowledgeGraph
 from .outputs import coverage, worldmap
@@ -241,12 +241,13 @@ class Workspace:
         bounds: Bounds = Bounds(),
         allow_service: bool | list[str] = False,
         endpoint: str | None = None,
+        typed: bool = False,
     ) -> Answer:
         """Run a named query (or a .rq file) with its parameters bound, here or on `endpoint`.
 
         `values` is a dict, or NAME=VALUE strings as the command line gives them. The query is
         checked (parameters, SERVICE, updates) before the graph is loaded, so a mistake costs
-        no time.
+        no time. `typed` gives numbers as numbers (the Python API's tables), not as text.
         """
         if not isinstance(values, dict):
             values = parse_assignments(values)
@@ -261,5 +262,7 @@ class Workspace:
         kg = self.graph
         self._check_treaties_exist(q, bindings)
         note = self.currency_note if q.currency == "treaty-status" else None
-        columns, rows = stream_rows(lambda: kg.query(q.text, bindings, allow_outbound=allow_service), bounds)
+        columns, rows = stream_rows(
+            lambda: kg.query(q.text, bindings, allow_outbound=allow_service), bounds, cell_value if typed else cell_text
+        )
         return Answer(q, columns, rows, note)

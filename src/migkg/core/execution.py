@@ -47,8 +47,11 @@ class Abandoned:
         return any(t.is_alive() for t in cls.threads)
 
 
-def stream_rows(start: Callable[[], ox.QuerySolutions], bounds: Bounds) -> tuple[list[str], Iterator[list[str]]]:
-    """Start the query; return its column names and an iterator over its rows as text.
+def stream_rows(
+    start: Callable[[], ox.QuerySolutions], bounds: Bounds, cell: Callable[[ox.Term | None], object] = cell_text
+) -> tuple[list[str], Iterator[list]]:
+    """Start the query; return its column names and an iterator over its rows, each cell made by
+    `cell` (its text by default; `results.cell_value` gives numbers as numbers).
 
     The iterator raises QueryTimeout or RowLimitExceeded when a limit is passed, and a
     QueryError for a failure while evaluating (for example an allowed SERVICE that is down).
@@ -68,7 +71,7 @@ def stream_rows(start: Callable[[], ox.QuerySolutions], bounds: Bounds) -> tuple
             for solution in solutions:
                 if stop.is_set():
                     return
-                handoff.put([cell_text(solution[c]) for c in columns])
+                handoff.put([cell(solution[c]) for c in columns])
             handoff.put(_DONE)
         except QueryError as e:
             handoff.put(e)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from dataclasses import dataclass
 from enum import Enum
 
 import pyoxigraph as ox
+
+from .errors import MigkgError
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong",
+                                "unsignedShort", "unsignedByte")}
+_REALS = {_XSD + t for t in ("decimal", "double", "float")}
 
 
 class Format(str, Enum):
@@ -31,6 +40,41 @@ class Table:
         rows = [[cell_text(sol[c]) for c in columns] for sol in solutions]
         return cls(columns, rows)
 
+    def to_pandas(self):
+        """The table as a pandas DataFrame, each column in the narrowest type that holds it
+        (numbers as nullable integers or floats, text as strings, unbound cells as missing).
+
+        >>> Table(["iso3", "parties"], [["CHN", 1], ["AUS", None]]).to_pandas().dtypes["parties"]
+        Int64Dtype()
+        """
+        pd = _pandas()
+        return pd.DataFrame(self.rows, columns=self.columns).convert_dtypes()
+
+    def records(self) -> list[dict]:
+        """The rows as dictionaries, column name to cell."""
+        return [dict(zip(self.columns, r)) for r in self.rows]
+
+    def _repr_html_(self, most: int = 20) -> str:
+        """How a notebook shows the table: the first `most` rows, every cell escaped."""
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r) + "</tr>"
+            for r in self.rows[:most]
+        )
+        more = f"<p>… {len(self.rows) - most:,} more rows</p>" if len(self.rows) > most else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError:
+        raise MigkgError(
+            "a DataFrame needs pandas, which is not installed",
+            hint="install the extra: pip install 'migkg[pandas]' (or use .records() or .rows)",
+        ) from None
+    return pandas
+
 
 def cell_text(term: ox.Term | None) -> str:
     """A result cell as text: a blank node as _:label, an unbound cell as empty."""
@@ -39,6 +83,29 @@ def cell_text(term: ox.Term | None) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value
+
+
+def cell_value(term: ox.Term | None) -> object:
+    """A result cell as a Python value: integers, decimals and booleans as such, an unbound cell
+    as None, anything else (dates at their precision included) as its text.
+
+    >>> cell_value(ox.Literal("59", datatype=ox.NamedNode(_XSD + "integer"))), cell_value(None)
+    (59, None)
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        try:
+            if dt in _INTEGERS:
+                return int(term.value)
+            if dt in _REALS:
+                return float(term.value)
+        except ValueError:  # an ill-typed literal stays text
+            return term.value
+        if dt == _XSD + "boolean":
+            return term.value in ("true", "1")
+    return cell_text(term)
 
 
 # A cell that starts with one of these is run as a formula by spreadsheet programs
@@ -61,7 +128,8 @@ def to_csv(t: Table, spreadsheet: bool = False) -> str:
     return buf.getvalue()
 
 
-def _md_escape(s: str) -> str:
+def _md_escape(s) -> str:
+    s = "" if s is None else str(s)
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
