@@ -21,6 +21,7 @@ LAYERS = {
     "workspace": 3,
     "build": 3,
     "serve": 4,
+    "api": 4,  # the Python API: a workspace seen from a notebook
     "terminal": 5,
     "boundary": 5,
     "cli": 6,
