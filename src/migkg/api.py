@@ -143,6 +143,11 @@ class MigrationGraph:
         columns, rows = stream_rows(lambda: kg.query(text, terms), Bounds(timeout=timeout, max_rows=None), cell_value)
         return Result(columns, list(rows), title="SPARQL")
 
+    def claims(self, today: str | None = None) -> Result:
+        """The seed papers' claims, each checked as of the date it speaks of (and as of `today`)."""
+        t = self.workspace.claims_table(today)
+        return Result(t.columns, t.rows, title="The seed papers' claims, checked against the graph")
+
     def networkx(self, name: str = "forums"):
         """One of the networks the pages draw, as a networkx MultiDiGraph (a copy, yours to change):
         "treaties" (states to instruments), "forums" (states to forums) or "arrangements",
