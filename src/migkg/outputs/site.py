@@ -1,5 +1,5 @@
 """The whole site `migkg build` and `migkg viz` write: the front page, the network pages, the
-map, the matrix, the timelines, and a page per state and per forum.
+map, the matrix, the timelines, a page per state and per forum, and the ontology's documentation.
 
 Everything renders from one workspace's results (its `ViewData`, networks and currency),
 so no query runs twice however many pages show its rows.
@@ -14,6 +14,7 @@ from pathlib import Path
 from ..core.atomic import staged_dir
 from .atlas import atlas_data
 from .frontpage import render_front_page
+from .ontodocs import write_ontology_docs
 from .pages import write_pages
 from .profiles import write_profiles
 from .views import VIEWS, atlas_json, render_view
@@ -45,6 +46,8 @@ def _site_into(ws, stage: Path, networks: list, today: str | None, report: bool)
         files.append(path)
     step("writing a page per state and per forum")
     files += write_profiles(ws.view, ws.networks, ws.currency_note, stage, step=step, today=today)
+    step("documenting the ontology (pyLODE)")
+    files += write_ontology_docs(ws.project, ws.graph, ws.catalog, stage / "ontology")
     # The front page, not the network pages' plain list, is index.html: it links every page above.
     step("writing the front page")
     front = stage / "index.html"
