@@ -20,6 +20,8 @@ LAYERS = {
     "outputs": 2,
     "workspace": 3,
     "build": 3,
+    "release": 3,  # a dated release of a build
+    "diff": 3,  # two builds or releases compared
     "serve": 4,
     "api": 4,  # the Python API: a workspace seen from a notebook
     "terminal": 5,

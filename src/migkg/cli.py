@@ -386,6 +386,48 @@ def push(
     say(f"uploaded {triples} triples to {endpoint} ({'graph ' + graph if graph else 'default graph'})")
 
 
+@app.command()
+def release(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder that holds the releases; this one goes into "
+                                          "OUT/migkg-DATE/.")] = Path("releases"),
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a release of the same date, wholly.")] = False,
+    previous: Annotated[
+        Optional[Path], typer.Option("--previous", help="The release (or build) the notes compare with. "
+                                     "Default: the newest older release in --out.")
+    ] = None,
+) -> None:
+    """Write a dated release: graph (Turtle, N-Triples gzip, JSON-LD), CSV tables with a data dictionary,
+    ontology, VoID/DCAT with checksums, release notes with the changes since the previous release."""
+    from .release import write_release
+
+    ws = _ws(ctx)
+    with progress(ws, "releasing"):
+        result = write_release(ws, out_dir, replace=replace, previous=previous)
+    say(f"released {result.version}: {result.triples} triples, {len(result.files)} files in {result.folder}/")
+
+
+@app.command()
+def diff(
+    ctx: typer.Context,
+    old: Annotated[Path, typer.Argument(help="The older build or release folder.")],
+    new: Annotated[Path, typer.Argument(help="The newer build or release folder.")],
+    out_dir: Annotated[
+        Optional[Path], typer.Option("--out", help="Also write diff.md and diff.csv into this folder.")
+    ] = None,
+) -> None:
+    """What changed between two builds or releases: treaty actions, memberships, arrangements and their
+    status changes, transfers, court events and statistics, added, removed or changed."""
+    from .diff import run_diff
+
+    ws = _ws(ctx)
+    with err.status("comparing"):
+        changes, markdown = run_diff(old, new, ws.catalog, out_dir)
+    out.print(markdown, markup=False, highlight=False)
+    if out_dir is not None:
+        listing([out_dir / "diff.md", out_dir / "diff.csv"])
+
+
 @app.command("reason")
 def reason_cmd(ctx: typer.Context, fmt: FormatOpt = Format.table) -> None:
     """Check consistency with HermiT (OWL 2 DL, needs Java) and list the defined classes' members."""

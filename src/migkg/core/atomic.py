@@ -153,11 +153,13 @@ def _refuse_unsafe_target(target: Path) -> None:
 
 
 @contextmanager
-def staged_dir(target: Path) -> Iterator[Path]:
+def staged_dir(target: Path, carry_over: bool = True) -> Iterator[Path]:
     """Yield an empty folder to write into; on success it replaces `target` in one rename.
 
     Anything in the old `target` that the new output does not have (say a crosscheck/ folder
-    written by another command) is carried over, so only the outputs written here change.
+    written by another command) is carried over, so only the outputs written here change;
+    with `carry_over=False` the old folder is replaced wholly (a release: its checksums list
+    every file it holds).
     """
     _refuse_unsafe_target(target)
     clean_leftovers(target)  # first: it may bring back the old folder an interrupted swap moved aside
@@ -173,7 +175,7 @@ def staged_dir(target: Path) -> Iterator[Path]:
             raise write_error(e, target) from None
         old = parent / f".{target.name}{_OLD}{os.getpid()}-{stage.name.rsplit('-', 1)[-1]}"
         with signals_held():
-            for item in target.iterdir():
+            for item in target.iterdir() if carry_over and target.exists() else ():
                 if not (stage / item.name).exists() and not item.name.startswith(".migkg-"):
                     os.replace(item, stage / item.name)
             os.replace(target, old)

@@ -36,12 +36,19 @@ FOLDERS = {
     "lookup": ("lookups for the importers and linked-data tools", "*.rq"),
     "wikidata": ("queries sent to Wikidata (only on request)", "*.rq"),
     "reason": ("OWL clashes explained after HermiT finds one", "*-clash.rq"),
+    "release": ("the flat tables of a release, which `migkg diff` also compares", "*.rq"),
 }
 COMMON_KEYS = ("title", "description", "param", "currency")
 CLAIM_KEYS = ("paper", "claim", "claim_en", "paper_says", "agree", "reading", "as_of")
+# A release table names the columns that identify a row (`key`) and documents each column.
+TABLE_KEYS = ("key", "column")
 OUTSIDE = "file"  # a .rq file outside queries/, e.g. a user's own: any key is read
-KEYS = {kind: COMMON_KEYS for kind in FOLDERS} | {"claims": COMMON_KEYS + CLAIM_KEYS, OUTSIDE: COMMON_KEYS + CLAIM_KEYS}
-_HEADER = re.compile(r"^#\s*(" + "|".join(COMMON_KEYS + CLAIM_KEYS) + r")\s*:\s*(.*)$")
+KEYS = {kind: COMMON_KEYS for kind in FOLDERS} | {
+    "claims": COMMON_KEYS + CLAIM_KEYS,
+    "release": COMMON_KEYS + TABLE_KEYS,
+    OUTSIDE: COMMON_KEYS + CLAIM_KEYS + TABLE_KEYS,
+}
+_HEADER = re.compile(r"^#\s*(" + "|".join(COMMON_KEYS + CLAIM_KEYS + TABLE_KEYS) + r")\s*:\s*(.*)$")
 # What a query's answer is only as current as; those who show its answer add the matching note.
 CURRENCIES = ("treaty-status",)
 _PARAM = re.compile(
@@ -60,6 +67,7 @@ class NamedQuery:
     params: list[Param] = field(default_factory=list)
     currency: str = ""  # e.g. "treaty-status": the answer is as current as the treaty tables
     headers: dict[str, str] = field(default_factory=dict)  # the folder's own keys, e.g. a claim's `paper`
+    columns: dict[str, str] = field(default_factory=dict)  # a release table's `# column: NAME | meaning`
 
     def bind(self, values: dict[str, str]) -> dict[str, ox.Term]:
         """Turn the user's text values into RDF terms, checking names and types."""
@@ -96,6 +104,13 @@ def parse_query_text(text: str, kind: str, name: str, path: Path | None = None) 
             )
         if key == "param":
             q.params.append(_param(value, f"{source}:{lineno}"))
+            continue
+        if key == "column":
+            name_, bar, doc = value.partition("|")
+            if not bar or not name_.strip() or not doc.strip():
+                raise QueryError(f"{source}:{lineno}: malformed column header '{value}'",
+                                 hint="write '# column: NAME | what the column holds'")
+            q.columns[name_.strip()] = doc.strip()
             continue
         if key == "currency" and value not in CURRENCIES:
             raise QueryError(f"{source}:{lineno}: unknown currency '{value}'", hint=f"use one of {', '.join(CURRENCIES)}")

@@ -20,7 +20,8 @@ from functools import lru_cache
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Variable
+from rdflib.paths import Path as PropertyPath
+from rdflib.term import URIRef, Variable
 
 from .errors import OutboundRequestRefused, QueryError, UpdateRefused
 from .limits import check_depth, exceeded, limits
@@ -38,13 +39,18 @@ class Inspection:
 
     form: str
     services: tuple[str, ...]
+    iris: tuple[str, ...] = ()  # every IRI the query names, e.g. the ontology terms it relies on
 
 
-def _services(node, found: list[str]) -> None:
+def _services(node, found: list[str], iris: list[str]) -> None:
     stack = [node]
     while stack:  # iterative: the algebra is as deep as the query
         n = stack.pop()
-        if isinstance(n, CompValue):
+        if isinstance(n, URIRef):
+            iris.append(str(n))
+        elif isinstance(n, PropertyPath):  # a/b, a|b, ^a, a*: the IRIs inside
+            stack.extend(vars(n).values())
+        elif isinstance(n, CompValue):
             if n.name == "ServiceGraphPattern":
                 term = n.get("term")
                 found.append(f"?{term}" if isinstance(term, Variable) else str(term))
@@ -72,8 +78,9 @@ def _parse(text: str) -> Inspection:
     except Exception as e:
         raise QueryError(f"the query cannot be checked: {_short(e)}", hint="write standard SPARQL 1.1") from None
     found: list[str] = []
-    _services(algebra.algebra, found)
-    return Inspection(form=algebra.algebra.name, services=tuple(dict.fromkeys(found)))
+    iris: list[str] = []
+    _services(algebra.algebra, found, iris)
+    return Inspection(form=algebra.algebra.name, services=tuple(dict.fromkeys(found)), iris=tuple(sorted(set(iris))))
 
 
 def _short(e: Exception) -> str:

@@ -27,14 +27,10 @@ from ..build import build
 from ..core.errors import MigkgError
 from ..core.project import Project
 from ..core.queries import QueryCatalog
+from ..outputs.void import GRAPH_MEDIA, Distribution, dataset_description
 from .app import MAX_BODY, Site, make_app
 from .engine import QueryEngine
 
-VOID = "http://rdfs.org/ns/void#"
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-DATASET = ox.NamedNode("https://w3id.org/migkg/dataset")
 
 
 # --- HTTP: waitress, changed so that the app answers bad requests itself --------------------
@@ -223,48 +219,6 @@ def close_server(server, channels: dict) -> None:
     server.task_dispatcher.set_thread_count(0)
 
 
-def dataset_description(store: ox.Store, base: str, triples: int) -> list[ox.Triple]:
-    n = lambda iri: ox.NamedNode(iri)  # noqa: E731
-    t = [
-        ox.Triple(DATASET, RDF_TYPE, n(VOID + "Dataset")),
-        ox.Triple(DATASET, RDF_TYPE, n(DCAT + "Dataset")),
-        ox.Triple(
-            DATASET,
-            n(DCT + "title"),
-            ox.Literal("migkg: a knowledge graph of international migration governance", language="en"),
-        ),
-        ox.Triple(DATASET, n(DCT + "title"), ox.Literal("migkg：国际移民治理知识图谱", language="zh")),
-        ox.Triple(DATASET, n(DCT + "license"), n("https://creativecommons.org/licenses/by/4.0/")),
-        ox.Triple(
-            DATASET,
-            n(VOID + "triples"),
-            ox.Literal(str(triples), datatype=n("http://www.w3.org/2001/XMLSchema#integer")),
-        ),
-        ox.Triple(DATASET, n(VOID + "sparqlEndpoint"), n(base + "/sparql")),
-        ox.Triple(DATASET, n(VOID + "uriSpace"), ox.Literal("https://w3id.org/migkg/id/")),
-        ox.Triple(DATASET, n(VOID + "vocabulary"), n("https://w3id.org/migkg/ontology#")),
-    ]
-    for name, media in (
-        ("migkg.ttl", "text/turtle"),
-        ("migkg.nt", "application/n-triples"),
-        ("migkg.jsonld", "application/ld+json"),
-    ):
-        dist = n(f"{base}/downloads/{name}")
-        t += [
-            ox.Triple(DATASET, n(VOID + "dataDump"), dist),
-            ox.Triple(DATASET, n(DCAT + "distribution"), dist),
-            ox.Triple(dist, RDF_TYPE, n(DCAT + "Distribution")),
-            ox.Triple(dist, n(DCAT + "mediaType"), ox.Literal(media)),
-            ox.Triple(dist, n(DCAT + "downloadURL"), dist),
-        ]
-    # The derived per-treaty coverage (as-of dates) belongs to the description too.
-    for q in store.quads_for_pattern(DATASET, None, None):
-        t.append(ox.Triple(q.subject, q.predicate, q.object))
-        if isinstance(q.object, ox.NamedNode) and q.predicate.value == VOID + "subset":
-            t += [ox.Triple(x.subject, x.predicate, x.object) for x in store.quads_for_pattern(q.object, None, None)]
-    return sorted(set(t), key=str)
-
-
 def prepare(
     project: Project,
     dist: Path,
@@ -284,7 +238,10 @@ def prepare(
     engine = QueryEngine(graph_file, workers=workers, timeout=timeout, max_rows=max_rows, allow_service=allow_service)
     try:
         named = {q.name: q for q in QueryCatalog(project).research()}
-        return Site(engine, store, dist, named, dataset_description(store, base, result.triples))
+        downloads = [Distribution(f"{base}/downloads/{name}", media) for name, media in GRAPH_MEDIA.items()
+                     if name != "migkg.nt.gz"]
+        void = dataset_description(store, result.triples, downloads, endpoint=base + "/sparql")
+        return Site(engine, store, dist, named, void)
     except BaseException:  # the caller never gets the engine to close
         engine.close()
         raise

@@ -1,0 +1,213 @@
+"""A release: the graph, its flat tables and its ontology, dated, versioned and checksummed.
+
+    releases/migkg-2026-12-02/
+      data/       migkg.ttl, migkg.nt.gz, migkg.jsonld
+      tables/     one CSV per queries/release/ table, dictionary.csv (every column explained)
+      ontology/   migkg.ttl (with its dated owl:versionIRI), vocabularies.ttl, shapes.ttl
+      void.ttl    VoID/DCAT: version, date, per-instrument as-of dates, each file's SHA-256
+      RELEASE-NOTES.md, release.json (the manifest `migkg diff` reads), SHA256SUMS
+
+The whole folder is written aside and moved into place in one rename, so a release is complete
+or absent. An existing release folder is replaced only when asked, and then wholly.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import __version__
+from .core.atomic import check_writable, staged_dir
+from .core.errors import MigkgError
+from .core.project import PREFIXES
+from .core.results import Table, to_csv, to_markdown
+from .outputs.graphfiles import write_graph_files
+from .outputs.void import GRAPH_MEDIA, Distribution, dataset_description
+from .outputs.tables import ReleaseTable, release_tables
+from .workspace import Workspace
+
+MANIFEST = "release.json"
+RELEASE_BASE = "https://w3id.org/migkg/release/"
+ONTOLOGY = ox.NamedNode("https://w3id.org/migkg/ontology")
+OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
+TABLE_MEDIA = {".csv": "text/csv", ".ttl": "text/turtle", ".md": "text/markdown", ".json": "application/json"}
+
+
+class ReleaseExists(MigkgError):
+    """The release folder already holds a release, and replacing it was not asked for."""
+
+
+@dataclass
+class ReleaseResult:
+    folder: Path
+    version: str
+    files: list[Path] = field(default_factory=list)
+    triples: int = 0
+
+
+def ontology_version(store: ox.Store) -> str:
+    """The ontology's owl:versionIRI in this graph, or "" if it has none."""
+    for q in store.quads_for_pattern(ONTOLOGY, OWL_VERSION_IRI, None):
+        return q.object.value
+    return ""
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """A release folder's manifest, or None if `folder` holds no release."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise MigkgError(f"{path}: not a readable release manifest ({e})", hint="write the release again") from None
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _dictionary(tables: list[ReleaseTable]) -> Table:
+    return Table(["table", "column", "description"],
+                 [[t.name, c, t.query.columns[c]] for t in tables for c in t.table.columns])
+
+
+def _notes(version: str, triples: int, ontology: str, tables: list[ReleaseTable], currency: Table,
+           files: dict[str, tuple[str, int]], changes: str | None) -> str:
+    lines = [
+        f"# migkg release {version}",
+        "",
+        f"Released {version} by migkg {__version__}. {triples:,} triples; ontology version <{ontology}>.",
+        "The data are as current as their sources: the treaty tables are snapshots with the as-of dates below,",
+        "brought forward by the later actions cited; they are not the treaties' status on the release date.",
+        "",
+        "## How current each instrument's status is",
+        "",
+        to_markdown(currency).rstrip(),
+        "",
+        "## Tables (tables/, columns explained in tables/dictionary.csv)",
+        "",
+        to_markdown(Table(["file", "rows", "what it holds"],
+                          [[f"tables/{t.name}.csv", str(len(t.table.rows)), t.query.title] for t in tables])).rstrip(),
+        "",
+        "## Files (SHA-256, also in SHA256SUMS)",
+        "",
+        to_markdown(Table(["file", "bytes", "sha256"], [[p, f"{n:,}", h] for p, (h, n) in sorted(files.items())])).rstrip(),
+        "",
+        "## Changes since the previous release",
+        "",
+        changes if changes is not None else "This is the first release in this folder: there is nothing to compare with.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def previous_release(out: Path, version: str) -> Path | None:
+    """The newest release in `out` older than `version`, if any."""
+    older = []
+    for folder in out.glob("migkg-*"):
+        manifest = read_manifest(folder) if folder.is_dir() else None
+        if manifest and manifest.get("version", "") < version:
+            older.append((manifest["version"], folder))
+    return max(older)[1] if older else None
+
+
+def write_release(ws: Workspace, out: Path, replace: bool = False, today: str | None = None,
+                  previous: Path | None = None) -> ReleaseResult:
+    """Validate, then write the release of `today` (default: the real today) into out/migkg-DATE/.
+
+    The notes compare it with `previous`, or with the newest older release in `out`.
+    """
+    from .build import BuildFailed
+    from .diff import diff_graphs, load_graph, render_diff
+
+    version = today or date.today().isoformat()
+    folder = out / f"migkg-{version}"
+    if folder.exists():
+        held = read_manifest(folder)
+        if not replace:
+            what = f"release {held['version']} (written by migkg {held.get('migkg', '?')})" if held else "files"
+            raise ReleaseExists(f"{folder} already holds {what}; nothing was written",
+                                hint="pass --replace to replace it wholly, or choose another --out")
+        if held is None and any(folder.iterdir()):
+            raise ReleaseExists(f"{folder} holds files that are not a migkg release; nothing was written",
+                                hint="choose another --out, or empty the folder")
+    out.mkdir(parents=True, exist_ok=True)
+    check_writable(out)
+    if ws.violations:
+        raise BuildFailed(ws.violations)
+    kg = ws.graph
+    tables = release_tables(kg, ws.catalog)
+    ontology = ontology_version(kg.store)
+    if previous is None:
+        previous = previous_release(out, version)
+    changes = None
+    if previous is not None:
+        ws.step(f"comparing with {previous}")
+        changes = render_diff(diff_graphs(load_graph(previous), kg, ws.catalog), str(previous), version)
+
+    result = ReleaseResult(folder=folder, version=version)
+    with staged_dir(folder, carry_over=False) as stage:
+        ws.step("writing the graph files")
+        data = stage / "data"
+        data.mkdir()
+        result.triples = write_graph_files(kg, data)
+        nt = data / "migkg.nt"
+        with nt.open("rb") as src, gzip.GzipFile(data / "migkg.nt.gz", "wb", mtime=0) as dst:
+            shutil.copyfileobj(src, dst)  # mtime 0: the same graph gives the same bytes
+        nt.unlink()
+        ws.step("writing the tables")
+        (stage / "tables").mkdir()
+        for t in tables:
+            (stage / "tables" / f"{t.name}.csv").write_text(to_csv(t.table), encoding="utf-8")
+        (stage / "tables" / "dictionary.csv").write_text(to_csv(_dictionary(tables)), encoding="utf-8")
+        (stage / "ontology").mkdir()
+        for name in ("migkg.ttl", "vocabularies.ttl", "shapes.ttl"):
+            shutil.copyfile(ws.project.ontology_dir / name, stage / "ontology" / name)
+
+        files = {p.relative_to(stage).as_posix(): (sha256(p), p.stat().st_size)
+                 for p in sorted(stage.rglob("*")) if p.is_file()}
+        base = f"{RELEASE_BASE}{version}/"
+        dists = [Distribution(base + path, GRAPH_MEDIA.get(Path(path).name) or TABLE_MEDIA[Path(path).suffix],
+                              sha256=h, size=n, path=path, dump=path.startswith("data/"))
+                 for path, (h, n) in files.items()]
+        void = dataset_description(kg.store, result.triples, dists, version=version, issued=version)
+        ox.serialize(void, stage / "void.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES | {
+            "spdx": "http://spdx.org/rdf/terms#", "dcat": "http://www.w3.org/ns/dcat#"})
+        (stage / "RELEASE-NOTES.md").write_text(
+            _notes(version, result.triples, ontology, tables, ws.currency, files, changes), encoding="utf-8")
+        for extra in ("void.ttl", "RELEASE-NOTES.md"):
+            files[extra] = (sha256(stage / extra), (stage / extra).stat().st_size)
+        manifest = {"version": version, "issued": version, "migkg": __version__, "ontology_version": ontology,
+                    "triples": result.triples, "previous": str(previous) if previous else None,
+                    "files": {p: {"sha256": h, "bytes": n} for p, (h, n) in sorted(files.items())}}
+        (stage / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        files[MANIFEST] = (sha256(stage / MANIFEST), (stage / MANIFEST).stat().st_size)
+        sums = io.StringIO()
+        for p, (h, _) in sorted(files.items()):
+            sums.write(f"{h}  {p}\n")  # the format `sha256sum -c SHA256SUMS` checks
+        (stage / "SHA256SUMS").write_text(sums.getvalue(), encoding="utf-8")
+        result.files = [folder / p for p in sorted(files)] + [folder / "SHA256SUMS"]
+    return result
+
+
+def verify_release(folder: Path) -> list[str]:
+    """The files of a release whose checksum differs from its manifest's, or that are missing."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise MigkgError(f"{folder} holds no migkg release (no {MANIFEST})")
+    return [p for p, meta in manifest["files"].items()
+            if not (folder / p).is_file() or sha256(folder / p) != meta["sha256"]]
+
