@@ -107,6 +107,8 @@ def test_the_readme_python_example_runs_in_the_fresh_environment(fresh):
     r = _run(fresh, env_dir / "bin" / "python", API_EXAMPLE)
     assert r.returncode == 0, r.stderr
     assert "CHN V-2 accession 1982-09-24" in r.stdout
+    for readme in ("README.md", "README.zh-CN.md"):  # the output they show is this run's
+        assert f"```\n{r.stdout}```" in (ROOT / readme).read_text("utf-8"), readme
 
 
 def test_the_notebook_runs_in_the_fresh_environment(fresh):

@@ -34,3 +34,9 @@ def test_the_readmes_link_to_each_other():
     first = (ROOT / "README.md").read_text("utf-8").split("\n\n", 2)[:2]
     assert "(README.zh-CN.md)" in "\n".join(first)
     assert "(README.md)" in (ROOT / "README.zh-CN.md").read_text("utf-8").splitlines()[0]
+
+
+@pytest.mark.parametrize("readme", ["README.md", "README.zh-CN.md"])
+def test_the_readmes_show_the_python_example_the_packaging_test_runs(readme):
+    example = (ROOT / "tests" / "fixtures" / "api_example.py").read_text("utf-8")
+    assert f"```python\n{example}```" in (ROOT / readme).read_text("utf-8")
