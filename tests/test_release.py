@@ -122,6 +122,14 @@ def test_a_release_of_the_same_date_is_refused_then_replaced_wholly_when_asked(r
     assert not (again.folder / "stray.txt").exists() and verify_release(again.folder) == []
 
 
+def test_a_release_into_a_release_folder_is_refused_before_any_work(released):
+    _, r = released
+    run = subprocess.run([sys.executable, "-m", "migkg", "release", "--out", str(r.folder)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2 and "is itself a release (2026-01-01)" in run.stderr and "Traceback" not in run.stderr
+    assert verify_release(r.folder) == [] and not list(r.folder.glob("migkg-*"))
+
+
 def test_a_later_release_notes_its_changes_since_the_previous_one(released, project_ws):
     out, _ = released
     later = write_release(project_ws, out, today="2026-02-01")

@@ -134,6 +134,13 @@ def write_release(ws: Workspace, out: Path, replace: bool = False, today: str | 
     from .diff import diff_graphs, load_graph, render_diff
 
     version = today or date.today().isoformat()
+    inside = read_manifest(out) if out.is_dir() else None
+    if inside:
+        raise ReleaseExists(
+            f"{out} is itself a release ({inside.get('version', '?')}); releases go side by side in the folder "
+            "that holds them, as OUT/migkg-DATE/; nothing was written",
+            hint=f"give the folder that holds it: --out {out.parent}",
+        )
     folder = out / f"migkg-{version}"
     if folder.exists():
         held = read_manifest(folder)
