@@ -40,12 +40,14 @@ def test_build_writes_graph_and_report(built):
         "migkg.jsonld",
         "migkg.nt",
         "migkg.ttl",
+        "ontology",
         "report.md",
         "states",
         "timeline.html",
         "treaties.html",
     ]
     assert (built / "states" / "CHN.html").is_file() and (built / "forums" / "bali-process.html").is_file()
+    assert (built / "ontology" / "index.html").is_file() and (built / "ontology" / "index.zh.html").is_file()
     report = (built / "report.md").read_text(encoding="utf-8")
     assert "## Resources per class" in report and "No violations" in report
     assert "2013-07-06" in report  # the as-of date of the 1951 Convention's status table
