@@ -28,7 +28,7 @@ from migkg.core.queries import QueryCatalog
 from migkg.serve.app import MAX_BODY, Site, make_app
 from migkg.serve.engine import QueryEngine
 from migkg.serve.formats import TooManyRows, serialize_solutions
-from migkg.serve.run import bind, close_server, dataset_description, http_server
+from migkg.serve.run import bind, close_server, endpoint_description, http_server
 
 M = "https://w3id.org/migkg/ontology#"
 STATE = "https://w3id.org/migkg/id/state/"
@@ -49,7 +49,7 @@ def site(tmp_path_factory):
     store.bulk_load(path=str(graph), format=ox.RdfFormat.N_TRIPLES)
     engine = QueryEngine(graph, workers=1, timeout=10, max_rows=MAX_ROWS, start_timeout=60)
     named = {q.name: q for q in QueryCatalog(PROJECT).research()}
-    void = dataset_description(store, BASE, len(store))
+    void = endpoint_description(store, BASE, len(store))
     yield Site(engine, store, dist, named, void)
     engine.close()
 

@@ -27,7 +27,7 @@ from ..build import build
 from ..core.errors import MigkgError
 from ..core.project import Project
 from ..core.queries import QueryCatalog
-from ..outputs.void import GRAPH_MEDIA, Distribution, dataset_description
+from ..outputs import void
 from .app import MAX_BODY, Site, make_app
 from .engine import QueryEngine
 
@@ -219,6 +219,13 @@ def close_server(server, channels: dict) -> None:
     server.task_dispatcher.set_thread_count(0)
 
 
+def endpoint_description(store: ox.Store, base: str, triples: int) -> list[ox.Triple]:
+    """The VoID/DCAT description the endpoint serves: its /sparql and its /downloads/ files."""
+    downloads = [void.Distribution(f"{base}/downloads/{name}", media) for name, media in void.GRAPH_MEDIA.items()
+                 if name != "migkg.nt.gz"]  # the endpoint serves the build's files, not a release's
+    return void.dataset_description(store, triples, downloads, endpoint=base + "/sparql")
+
+
 def prepare(
     project: Project,
     dist: Path,
@@ -238,10 +245,7 @@ def prepare(
     engine = QueryEngine(graph_file, workers=workers, timeout=timeout, max_rows=max_rows, allow_service=allow_service)
     try:
         named = {q.name: q for q in QueryCatalog(project).research()}
-        downloads = [Distribution(f"{base}/downloads/{name}", media) for name, media in GRAPH_MEDIA.items()
-                     if name != "migkg.nt.gz"]
-        void = dataset_description(store, result.triples, downloads, endpoint=base + "/sparql")
-        return Site(engine, store, dist, named, void)
+        return Site(engine, store, dist, named, endpoint_description(store, base, result.triples))
     except BaseException:  # the caller never gets the engine to close
         engine.close()
         raise
