@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib
@@ -68,6 +69,18 @@ def in_language(g: rdflib.Graph, lang: str) -> rdflib.Graph:
     return out
 
 
+@lru_cache(maxsize=4)
+def pylode_page(ontology: bytes, lang: str) -> str:
+    """pyLODE's page of the ontology (the Turtle text given) in `lang`. Made once per process for
+    the same text: pyLODE takes a second or two, and a session that builds twice need not wait twice."""
+    source = rdflib.Graph().parse(data=ontology, format="turtle")
+    try:
+        page = _pylode()(ontology=in_language(source, lang)).make_html()
+    except Exception as e:  # pyLODE raises its own and rdflib's errors; the build says which page
+        raise OutputError(f"pyLODE could not document ontology/migkg.ttl ({lang}): {e}") from None
+    return page.replace("<html>", f'<html lang="{lang}">', 1).replace("<body>", "<body>" + _SWITCH[lang], 1)
+
+
 def _vocabularies(rows: list[dict]) -> list[dict]:
     schemes: dict[str, dict] = {}
     for r in rows:
@@ -81,16 +94,10 @@ def _vocabularies(rows: list[dict]) -> list[dict]:
 def write_ontology_docs(project, graph, catalog, folder: Path) -> list[Path]:
     """Write the documentation into `folder` (dist/ontology/); the files written."""
     folder.mkdir(parents=True, exist_ok=True)
-    OntPub = _pylode()
-    source = rdflib.Graph().parse(project.ontology_dir / "migkg.ttl", format="turtle")
+    ontology = (project.ontology_dir / "migkg.ttl").read_bytes()
     written = []
     for lang, name in LANGUAGES.items():
-        try:
-            page = OntPub(ontology=in_language(source, lang)).make_html()
-        except Exception as e:  # pyLODE raises its own and rdflib's errors; the build says which page
-            raise OutputError(f"pyLODE could not document ontology/migkg.ttl ({lang}): {e}") from None
-        page = page.replace("<html>", f'<html lang="{lang}">', 1).replace("<body>", "<body>" + _SWITCH[lang], 1)
-        (folder / name).write_text(page, encoding="utf-8")
+        (folder / name).write_text(pylode_page(ontology, lang), encoding="utf-8")
         written.append(folder / name)
     rows = _rows(graph, catalog.get("lookup/vocabulary-terms").text)
     vocab = env().get_template("vocabularies.html").render(schemes=_vocabularies(rows))
