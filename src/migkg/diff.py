@@ -13,7 +13,6 @@ row as removed and added.
 
 from __future__ import annotations
 
-import gzip
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,19 +20,14 @@ import pyoxigraph as ox
 
 from .core.atomic import commit_files
 from .core.errors import MigkgError
-from .core.limits import exceeded, limits, read_bytes_limited
+from .core.limits import read_bytes_limited, read_gzip_limited
+from .core.project import ONTOLOGY_NS
 from .core.queries import QueryCatalog
 from .core.results import Table, to_csv, to_markdown
 from .core.sparql_safety import inspect_query
 from .core.store import KnowledgeGraph
 from .outputs.tables import release_tables
 
-ONTOLOGY_NS = "https://w3id.org/migkg/ontology#"
-_DECLARED = f"""SELECT DISTINCT ?t WHERE {{
-  ?t a ?kind FILTER(STRSTARTS(STR(?t), "{ONTOLOGY_NS}"))
-  VALUES ?kind {{ <http://www.w3.org/2002/07/owl#Class> <http://www.w3.org/2002/07/owl#ObjectProperty>
-                 <http://www.w3.org/2002/07/owl#DatatypeProperty> <http://www.w3.org/2002/07/owl#AnnotationProperty> }}
-}}"""
 SHOWN = 40  # changes listed per table and kind in the Markdown; the CSV has them all
 
 
@@ -55,21 +49,6 @@ class Change:
     new: str = ""
 
 
-def _read_gzip(path: Path) -> bytes:
-    """The file's content, decompressed, refusing past the input limit (a small .gz can expand to gigabytes)."""
-    most = limits().max_input_bytes
-    out = bytearray()
-    try:
-        with gzip.open(path, "rb") as f:
-            while block := f.read(1 << 20):
-                out += block
-                if len(out) > most:
-                    raise exceeded(f"{path} expands past {most:,} bytes", "max_input_bytes", most)
-    except (OSError, EOFError) as e:
-        raise MigkgError(f"{path}: not a readable gzip file ({e})", hint="write the release again") from None
-    return bytes(out)
-
-
 def graph_file(folder: Path) -> Path:
     """The N-Triples file of a build (migkg.nt) or of a release (data/migkg.nt.gz)."""
     folder = Path(folder)
@@ -86,35 +65,27 @@ def graph_file(folder: Path) -> Path:
 
 def load_graph(folder: Path) -> KnowledgeGraph:
     path = graph_file(folder)
-    data = _read_gzip(path) if path.suffix == ".gz" else read_bytes_limited(path)
+    data = read_gzip_limited(path) if path.suffix == ".gz" else read_bytes_limited(path)
     kg = KnowledgeGraph()
     try:
         kg.store.load(data, format=ox.RdfFormat.N_TRIPLES)
     except SyntaxError as e:
         raise MigkgError(f"{path}: not valid N-Triples ({e})", hint="build or release it again") from None
-    kg.files[str(path)] = path
     return kg
 
 
-def _version(kg: KnowledgeGraph) -> str:
-    for q in kg.store.quads_for_pattern(ox.NamedNode(ONTOLOGY_NS[:-1]),
-                                        ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI"), None):
-        return q.object.value
-    return "(none)"
-
-
-def _declared(kg: KnowledgeGraph) -> set[str]:
-    return {r["t"].value for r in kg.query(_DECLARED)}
+def _declared(kg: KnowledgeGraph, catalog: QueryCatalog) -> set[str]:
+    return {r["t"].value for r in kg.query(catalog.get("lookup/ontology-terms").text)}
 
 
 def check_ontologies(old: KnowledgeGraph, new: KnowledgeGraph, catalog: QueryCatalog) -> None:
     """Raise OntologyMismatch unless both graphs declare every term the release tables use, and
     the new ontology keeps every term of the old."""
     used = {i for q in catalog.folder("release") for i in inspect_query(q.text).iris if i.startswith(ONTOLOGY_NS)}
-    have_old, have_new = _declared(old), _declared(new)
+    have_old, have_new = _declared(old, catalog), _declared(new, catalog)
     short = lambda terms: ", ".join("migkg:" + t[len(ONTOLOGY_NS):] for t in sorted(terms)[:8]) + (  # noqa: E731
         f" and {len(terms) - 8} more" if len(terms) > 8 else "")
-    v_old, v_new = _version(old), _version(new)
+    v_old, v_new = old.ontology_version() or "(none)", new.ontology_version() or "(none)"
     gone = have_old - have_new
     if gone:
         raise OntologyMismatch(

@@ -9,6 +9,8 @@ default that is far above anything real data needs, and an environment variable 
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import re
 import stat
@@ -150,6 +152,23 @@ def read_bytes_limited(path: Path, limit_name: str = "max_input_bytes") -> bytes
     if len(data) > limit:  # the file grew while it was read
         raise exceeded(f"{path}: the file has more than {limit:,} bytes", limit_name, limit)
     return data
+
+
+def read_gzip_limited(path: Path, limit_name: str = "max_input_bytes") -> bytes:
+    """A gzip file's content, decompressed. The compressed file is read as `read_bytes_limited`
+    reads any file, and decompressing stops a block past the limit: a small .gz can expand to gigabytes."""
+    limit = getattr(limits(), limit_name)
+    packed = read_bytes_limited(path, limit_name)
+    out = bytearray()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(packed)) as f:
+            while block := f.read(1 << 20):
+                out += block
+                if len(out) > limit:
+                    raise exceeded(f"{path} expands past {limit:,} bytes", limit_name, limit)
+    except (OSError, EOFError) as e:  # gzip.BadGzipFile is an OSError; EOFError: cut short
+        raise MigkgError(f"{path}: not a readable gzip file ({e})", hint="write it again") from None
+    return bytes(out)
 
 
 def decode_utf8(data: bytes, where: str) -> str:

@@ -10,12 +10,14 @@ import pyoxigraph as ox
 import rdflib
 
 from .errors import QueryError
-from .project import Project
+from .project import ONTOLOGY_NS, Project
 from .rdfio import IllTypedLiteral, file_graph_iri, ill_typed_literals, read_quads
 from .sparql_safety import check_outbound
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 DERIVED_GRAPH = ox.NamedNode("https://w3id.org/migkg/graph/derived")
+ONTOLOGY = ox.NamedNode(ONTOLOGY_NS[:-1])  # the ontology's own IRI: its namespace without the '#'
+OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
 # For export: the triples of all files, split by whether they hold a blank node.
 _WITHOUT_BLANKS = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) }"
 _WITH_BLANKS = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }"
@@ -69,6 +71,12 @@ class KnowledgeGraph:
             ) from None
         except OSError as e:  # reading the store, or an allowed SERVICE that failed
             raise QueryError(f"the query failed: {e}") from None
+
+    def ontology_version(self) -> str:
+        """The migkg ontology's owl:versionIRI in this graph, or "" if it has none."""
+        for q in self.store.quads_for_pattern(ONTOLOGY, OWL_VERSION_IRI, None):
+            return q.object.value
+        return ""
 
     def add_derived(self, triples: Iterable[ox.Triple]) -> int:
         quads = [ox.Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in triples]
