@@ -25,20 +25,20 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__
+from .build import BuildFailed
 from .core.atomic import check_writable, staged_dir
 from .core.errors import MigkgError
-from .core.project import PREFIXES
+from .core.project import BASE, PREFIXES
 from .core.results import Table, to_csv, to_markdown
+from .diff import diff_graphs, load_graph, render_diff
 from .outputs.graphfiles import write_graph_files
-from .outputs.void import GRAPH_MEDIA, Distribution, dataset_description
+from .outputs.ontodocs import copy_ontology_files
 from .outputs.tables import ReleaseTable, release_tables
+from .outputs.void import Distribution, dataset_description, media_type
 from .workspace import Workspace
 
 MANIFEST = "release.json"
-RELEASE_BASE = "https://w3id.org/migkg/release/"
-ONTOLOGY = ox.NamedNode("https://w3id.org/migkg/ontology")
-OWL_VERSION_IRI = ox.NamedNode("http://www.w3.org/2002/07/owl#versionIRI")
-TABLE_MEDIA = {".csv": "text/csv", ".ttl": "text/turtle", ".md": "text/markdown", ".json": "application/json"}
+RELEASE_BASE = BASE + "release/"
 
 
 class ReleaseExists(MigkgError):
@@ -51,13 +51,6 @@ class ReleaseResult:
     version: str
     files: list[Path] = field(default_factory=list)
     triples: int = 0
-
-
-def ontology_version(store: ox.Store) -> str:
-    """The ontology's owl:versionIRI in this graph, or "" if it has none."""
-    for q in store.quads_for_pattern(ONTOLOGY, OWL_VERSION_IRI, None):
-        return q.object.value
-    return ""
 
 
 def read_manifest(folder: Path) -> dict | None:
@@ -77,6 +70,11 @@ def sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def _fingerprint(path: Path) -> tuple[str, int]:
+    """A file's SHA-256 and size, as the manifest, the notes and the VoID record them."""
+    return sha256(path), path.stat().st_size
 
 
 def _dictionary(tables: list[ReleaseTable]) -> Table:
@@ -130,9 +128,6 @@ def write_release(ws: Workspace, out: Path, replace: bool = False, today: str | 
 
     The notes compare it with `previous`, or with the newest older release in `out`.
     """
-    from .build import BuildFailed
-    from .diff import diff_graphs, load_graph, render_diff
-
     version = today or date.today().isoformat()
     inside = read_manifest(out) if out.is_dir() else None
     if inside:
@@ -151,13 +146,12 @@ def write_release(ws: Workspace, out: Path, replace: bool = False, today: str | 
         if held is None and any(folder.iterdir()):
             raise ReleaseExists(f"{folder} holds files that are not a migkg release; nothing was written",
                                 hint="choose another --out, or empty the folder")
-    out.mkdir(parents=True, exist_ok=True)
-    check_writable(out)
+    check_writable(out)  # makes it if need be
     if ws.violations:
         raise BuildFailed(ws.violations)
     kg = ws.graph
     tables = release_tables(kg, ws.catalog)
-    ontology = ontology_version(kg.store)
+    ontology = kg.ontology_version()
     if previous is None:
         previous = previous_release(out, version)
     changes = None
@@ -181,14 +175,11 @@ def write_release(ws: Workspace, out: Path, replace: bool = False, today: str | 
             (stage / "tables" / f"{t.name}.csv").write_text(to_csv(t.table), encoding="utf-8")
         (stage / "tables" / "dictionary.csv").write_text(to_csv(_dictionary(tables)), encoding="utf-8")
         (stage / "ontology").mkdir()
-        for name in ("migkg.ttl", "vocabularies.ttl", "shapes.ttl"):
-            shutil.copyfile(ws.project.ontology_dir / name, stage / "ontology" / name)
+        copy_ontology_files(ws.project, stage / "ontology")
 
-        files = {p.relative_to(stage).as_posix(): (sha256(p), p.stat().st_size)
-                 for p in sorted(stage.rglob("*")) if p.is_file()}
+        files = {p.relative_to(stage).as_posix(): _fingerprint(p) for p in sorted(stage.rglob("*")) if p.is_file()}
         base = f"{RELEASE_BASE}{version}/"
-        dists = [Distribution(base + path, GRAPH_MEDIA.get(Path(path).name) or TABLE_MEDIA[Path(path).suffix],
-                              sha256=h, size=n, path=path, dump=path.startswith("data/"))
+        dists = [Distribution(base + path, media_type(path), sha256=h, size=n, path=path, dump=path.startswith("data/"))
                  for path, (h, n) in files.items()]
         void = dataset_description(kg.store, result.triples, dists, version=version, issued=version)
         ox.serialize(void, stage / "void.ttl", format=ox.RdfFormat.TURTLE, prefixes=PREFIXES | {
@@ -196,12 +187,12 @@ def write_release(ws: Workspace, out: Path, replace: bool = False, today: str | 
         (stage / "RELEASE-NOTES.md").write_text(
             _notes(version, result.triples, ontology, tables, ws.currency, files, changes), encoding="utf-8")
         for extra in ("void.ttl", "RELEASE-NOTES.md"):
-            files[extra] = (sha256(stage / extra), (stage / extra).stat().st_size)
+            files[extra] = _fingerprint(stage / extra)
         manifest = {"version": version, "issued": version, "migkg": __version__, "ontology_version": ontology,
                     "triples": result.triples, "previous": str(previous) if previous else None,
                     "files": {p: {"sha256": h, "bytes": n} for p, (h, n) in sorted(files.items())}}
         (stage / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        files[MANIFEST] = (sha256(stage / MANIFEST), (stage / MANIFEST).stat().st_size)
+        files[MANIFEST] = _fingerprint(stage / MANIFEST)
         sums = io.StringIO()
         for p, (h, _) in sorted(files.items()):
             sums.write(f"{h}  {p}\n")  # the format `sha256sum -c SHA256SUMS` checks

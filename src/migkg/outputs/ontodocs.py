@@ -18,7 +18,7 @@ from pathlib import Path
 import rdflib
 
 from ..core.errors import OutputError
-from ..core.results import cell_text
+from ..core.results import Table
 from .pages import env
 
 LANGUAGES = {"en": "index.html", "zh": "index.zh.html"}
@@ -99,17 +99,18 @@ def write_ontology_docs(project, graph, catalog, folder: Path) -> list[Path]:
     for lang, name in LANGUAGES.items():
         (folder / name).write_text(pylode_page(ontology, lang), encoding="utf-8")
         written.append(folder / name)
-    rows = _rows(graph, catalog.get("lookup/vocabulary-terms").text)
+    rows = Table.from_solutions(graph.query(catalog.get("lookup/vocabulary-terms").text)).records()
     vocab = env().get_template("vocabularies.html").render(schemes=_vocabularies(rows))
     (folder / "vocabularies.html").write_text(vocab, encoding="utf-8")
     written.append(folder / "vocabularies.html")
-    for ttl in ("migkg.ttl", "vocabularies.ttl", "shapes.ttl"):
-        shutil.copyfile(project.ontology_dir / ttl, folder / ttl)
-        written.append(folder / ttl)
+    return written + copy_ontology_files(project, folder)
+
+
+def copy_ontology_files(project, folder: Path) -> list[Path]:
+    """The ontology, its vocabularies and its shapes, copied into `folder` to be published with
+    the pages or a release."""
+    written = []
+    for path in [*project.ontology_files(), project.shapes_file]:
+        shutil.copyfile(path, folder / path.name)
+        written.append(folder / path.name)
     return written
-
-
-def _rows(graph, text: str) -> list[dict[str, str]]:
-    solutions = graph.query(text)
-    names = [v.value for v in solutions.variables]
-    return [{n: cell_text(s[n]) for n in names} for s in solutions]

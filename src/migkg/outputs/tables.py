@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.execution import Bounds, stream_rows
 from ..core.queries import NamedQuery, QueryCatalog
 from ..core.results import Table
 
@@ -36,8 +35,4 @@ def table_name(q: NamedQuery) -> str:
 
 def release_tables(kg, catalog: QueryCatalog) -> list[ReleaseTable]:
     """Every release table of the graph `kg`, in file order."""
-    out = []
-    for q in catalog.folder("release"):
-        columns, rows = stream_rows(lambda q=q: kg.query(q.text), Bounds(timeout=None, max_rows=None))
-        out.append(ReleaseTable(table_name(q), q, Table(columns, list(rows))))
-    return out
+    return [ReleaseTable(table_name(q), q, Table.from_solutions(kg.query(q.text))) for q in catalog.folder("release")]

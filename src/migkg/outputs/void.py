@@ -5,8 +5,11 @@ with every file's checksum."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
+
+from .graphfiles import GRAPH_OUTPUTS
 
 VOID = "http://rdfs.org/ns/void#"
 DCAT = "http://www.w3.org/ns/dcat#"
@@ -15,12 +18,8 @@ SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DATASET = ox.NamedNode("https://w3id.org/migkg/dataset")
-GRAPH_MEDIA = {
-    "migkg.ttl": "text/turtle",
-    "migkg.nt": "application/n-triples",
-    "migkg.nt.gz": "application/n-triples",
-    "migkg.jsonld": "application/ld+json",
-}
+# The graph files' media types come from their formats (graphfiles); these are the others'.
+_OTHER_MEDIA = {".csv": "text/csv", ".md": "text/markdown", ".json": "application/json"}
 
 
 @dataclass
@@ -31,6 +30,17 @@ class Distribution:
     size: int | None = None
     path: str | None = None  # where the file sits in a release folder
     dump: bool = True  # a dump of the whole graph (void:dataDump), not a table or an ontology file
+
+
+def media_type(name: str) -> str:
+    """A file's media type by its name; a gzipped file's is that of what it holds.
+
+    >>> media_type("data/migkg.nt.gz"), media_type("ontology/shapes.ttl"), media_type("tables/transfers.csv")
+    ('application/n-triples', 'text/turtle', 'text/csv')
+    """
+    suffix = Path(name.removesuffix(".gz")).suffix
+    by_suffix = {Path(f).suffix: fmt.media_type for f, fmt in GRAPH_OUTPUTS.items()}
+    return by_suffix.get(suffix) or _OTHER_MEDIA[suffix]
 
 
 def _n(iri: str) -> ox.NamedNode:

@@ -28,9 +28,9 @@ from ..core.errors import MigkgError
 from ..core.project import Project
 from ..core.queries import QueryCatalog
 from ..outputs import void
+from ..outputs.graphfiles import GRAPH_OUTPUTS
 from .app import MAX_BODY, Site, make_app
 from .engine import QueryEngine
-
 
 
 # --- HTTP: waitress, changed so that the app answers bad requests itself --------------------
@@ -221,8 +221,7 @@ def close_server(server, channels: dict) -> None:
 
 def endpoint_description(store: ox.Store, base: str, triples: int) -> list[ox.Triple]:
     """The VoID/DCAT description the endpoint serves: its /sparql and its /downloads/ files."""
-    downloads = [void.Distribution(f"{base}/downloads/{name}", media) for name, media in void.GRAPH_MEDIA.items()
-                 if name != "migkg.nt.gz"]  # the endpoint serves the build's files, not a release's
+    downloads = [void.Distribution(f"{base}/downloads/{name}", fmt.media_type) for name, fmt in GRAPH_OUTPUTS.items()]
     return void.dataset_description(store, triples, downloads, endpoint=base + "/sparql")
 
 
