@@ -175,7 +175,7 @@ def staged_dir(target: Path, carry_over: bool = True) -> Iterator[Path]:
             raise write_error(e, target) from None
         old = parent / f".{target.name}{_OLD}{os.getpid()}-{stage.name.rsplit('-', 1)[-1]}"
         with signals_held():
-            for item in target.iterdir() if carry_over and target.exists() else ():
+            for item in target.iterdir() if carry_over else ():
                 if not (stage / item.name).exists() and not item.name.startswith(".migkg-"):
                     os.replace(item, stage / item.name)
             os.replace(target, old)

@@ -42,7 +42,8 @@ class Inspection:
     iris: tuple[str, ...] = ()  # every IRI the query names, e.g. the ontology terms it relies on
 
 
-def _services(node, found: list[str], iris: list[str]) -> None:
+def _collect(node, found: list[str], iris: list[str]) -> None:
+    """Walk the algebra: SERVICE targets into `found`, every IRI named into `iris`."""
     stack = [node]
     while stack:  # iterative: the algebra is as deep as the query
         n = stack.pop()
@@ -79,7 +80,7 @@ def _parse(text: str) -> Inspection:
         raise QueryError(f"the query cannot be checked: {_short(e)}", hint="write standard SPARQL 1.1") from None
     found: list[str] = []
     iris: list[str] = []
-    _services(algebra.algebra, found, iris)
+    _collect(algebra.algebra, found, iris)
     return Inspection(form=algebra.algebra.name, services=tuple(dict.fromkeys(found)), iris=tuple(sorted(set(iris))))
 
 
