@@ -10,10 +10,14 @@ import re
 import subprocess
 import sys
 
+from pathlib import Path
+
 import pyoxigraph as ox
 import pytest
 import rdflib
 
+from migkg.core.errors import MigkgError, QueryError
+from migkg.core.queries import parse_query_text
 from migkg.core.results import to_csv
 from migkg.diff import NotABuild, OntologyMismatch, diff_graphs, load_graph
 from migkg.outputs.graphfiles import write_graph_files
@@ -215,3 +219,16 @@ def test_the_manifest_is_json_with_the_package_version(released):
     _, r = released
     manifest = json.loads((r.folder / "release.json").read_text())
     assert manifest["migkg"] == migkg.__version__ and manifest["version"] == "2026-01-01"
+
+
+def test_a_release_whose_graph_file_is_not_gzip_is_a_clear_error(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "migkg.nt.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(MigkgError, match="not a readable gzip file"):
+        load_graph(tmp_path)
+
+
+def test_a_malformed_column_header_names_file_and_line():
+    with pytest.raises(QueryError, match=r"t\.rq:2: malformed column header"):
+        parse_query_text("# title: T\n# column: iso3 without a description\nSELECT * {}", "release", "t",
+                         Path("t.rq"))
